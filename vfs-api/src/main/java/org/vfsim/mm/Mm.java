@@ -1,0 +1,553 @@
+package org.vfsim.mm;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+import org.vfsim.fs.FileType;
+import org.vfsim.fs.Inode;
+import org.vfsim.fs.OpenFile;
+import org.vfsim.kernel.HookPoint;
+import org.vfsim.kernel.Hooks;
+import org.vfsim.kernel.Task;
+import org.vfsim.kernel.UserProcess;
+import org.vfsim.lockdep.LockValidator;
+import org.vfsim.pagecache.Folio;
+import org.vfsim.pagecache.Mapping;
+import org.vfsim.pagecache.PageCache;
+import org.vfsim.pagecache.XArray;
+import org.vfsim.syscall.Errno;
+
+/**
+ * A process's user address space ({@code mm_struct}): its VMAs, its page table, its
+ * {@code mmap_lock}, page-fault handling, and the user copies the kernel makes. A copy with
+ * faults enabled takes {@code mmap_lock} and, for a file page, that page's folio lock; an
+ * atomic copy (faults disabled) only reads present pages and stops at the first absent one.
+ */
+public final class Mm {
+  public static final int PROT_NONE = 0;
+  public static final int PROT_READ = 1;
+  public static final int PROT_WRITE = 2;
+  public static final int PROT_EXEC = 4;
+  public static final int MAP_SHARED = 0x01;
+  public static final int MAP_PRIVATE = 0x02;
+  public static final int MAP_FIXED = 0x10;
+  public static final int MAP_ANONYMOUS = 0x20;
+  public static final int MADV_DONTNEED = 4;
+  public static final int MS_ASYNC = 1;
+  public static final int MS_INVALIDATE = 2;
+  public static final int MS_SYNC = 4;
+
+  /** Highest user address plus one (x86-64 with 4-level page tables). */
+  public static final long TASK_SIZE = 1L << 47;
+  private static final long MMAP_BASE = 0x7f00_0000_0000L;
+  private static final long MMAP_MIN_ADDR = 0x10000L;
+  private static final long PAGE_MASK = ~((long) Folio.SIZE - 1);
+
+  private final UserProcess process;
+  private final MmapLock mmapLock;
+  private final Hooks hooks;
+  private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+  private final XArray<Pte> pageTable = new XArray<>();
+  private final Map<Long, byte[]> swap = new HashMap<>();
+  private long faults;
+
+  public Mm(UserProcess process, LockValidator validator, Hooks hooks) {
+    this.process = process;
+    this.mmapLock = new MmapLock(validator, hooks);
+    this.hooks = hooks;
+  }
+
+  public UserProcess process() {
+    return process;
+  }
+
+  public MmapLock mmapLock() {
+    return mmapLock;
+  }
+
+  /** Page faults handled so far. */
+  public synchronized long faults() {
+    return faults;
+  }
+
+  // ---- VMAs ----------------------------------------------------------------------------------
+
+  public synchronized @Nullable Vma findVma(long addr) {
+    Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
+    return e != null && addr < e.getValue().end() ? e.getValue() : null;
+  }
+
+  public synchronized List<Vma> vmas() {
+    return List.copyOf(vmas.values());
+  }
+
+  /**
+   * {@code mmap}: maps {@code len} bytes (rounded up to pages) anonymous or of {@code file} from
+   * {@code offset}; returns the address. Takes {@code mmap_lock} for write.
+   */
+  public long mmap(Task task, long addr, long len, int prot, int flags, @Nullable OpenFile file,
+      long offset) {
+    boolean shared = (flags & MAP_SHARED) != 0;
+    boolean priv = (flags & MAP_PRIVATE) != 0;
+    if (len <= 0 || shared == priv || (offset & ~PAGE_MASK) != 0 || offset < 0) {
+      throw Errno.EINVAL.exception("mmap arguments");
+    }
+    long length = (len + Folio.SIZE - 1) & PAGE_MASK;
+    if (length <= 0 || length > TASK_SIZE) {
+      throw Errno.ENOMEM.exception("mmap length");
+    }
+    boolean anon = (flags & MAP_ANONYMOUS) != 0;
+    if (!anon) {
+      if (file == null) {
+        throw Errno.EBADF.exception("mmap without a file");
+      }
+      Inode inode = file.inode();
+      if (inode.type() != FileType.REGULAR) {
+        throw Errno.ENODEV.exception("mmap of a non-regular file");
+      }
+      if (!file.readable()) {
+        throw Errno.EACCES.exception("file not open for reading");
+      }
+      if (shared && (prot & PROT_WRITE) != 0 && !file.writable()) {
+        throw Errno.EACCES.exception("shared writable mapping of a file not open for writing");
+      }
+      if (offset + length < 0) {
+        throw Errno.EOVERFLOW.exception("mmap offset");
+      }
+    }
+    mmapLock.writeLock(task);
+    try {
+      long start;
+      if ((flags & MAP_FIXED) != 0) {
+        if ((addr & ~PAGE_MASK) != 0 || addr < MMAP_MIN_ADDR || addr + length > TASK_SIZE) {
+          throw Errno.EINVAL.exception("MAP_FIXED address");
+        }
+        start = addr;
+        unmapLocked(start, start + length);
+      } else {
+        start = findFreeRange(length);
+      }
+      Vma vma = new Vma(this, start, start + length, prot, shared, anon ? null : file,
+          anon ? 0 : offset >>> Folio.SHIFT);
+      synchronized (this) {
+        vmas.put(start, vma);
+      }
+      if (!anon) {
+        file.get();
+        file.inode().mapping().addMapping(vma);
+      }
+      return start;
+    } finally {
+      mmapLock.writeUnlock(task);
+    }
+  }
+
+  private synchronized long findFreeRange(long length) {
+    long candidate = MMAP_BASE - length;
+    for (Vma v : vmas.descendingMap().values()) {
+      if (v.start() >= candidate + length) {
+        continue;
+      }
+      if (v.end() <= candidate) {
+        break;
+      }
+      candidate = v.start() - length;
+    }
+    if (candidate < MMAP_MIN_ADDR) {
+      throw Errno.ENOMEM.exception("address space exhausted");
+    }
+    return candidate;
+  }
+
+  /** {@code munmap}: removes mappings in the range; takes {@code mmap_lock} for write. */
+  public void munmap(Task task, long addr, long len) {
+    checkRange(addr, len);
+    long end = addr + ((len + Folio.SIZE - 1) & PAGE_MASK);
+    mmapLock.writeLock(task);
+    try {
+      unmapLocked(addr, end);
+    } finally {
+      mmapLock.writeUnlock(task);
+    }
+  }
+
+  private void unmapLocked(long start, long end) {
+    for (Vma v : overlapping(start, end)) {
+      synchronized (this) {
+        vmas.remove(v.start());
+        if (v.start() < start) {
+          vmas.put(v.start(), v.slice(v.start(), start));
+        }
+        if (v.end() > end) {
+          Vma tail = v.slice(end, v.end());
+          vmas.put(end, tail);
+        }
+      }
+      OpenFile f = v.file();
+      if (f != null) {
+        Mapping m = f.inode().mapping();
+        m.removeMapping(v);
+        if (v.start() < start) {
+          m.addMapping(findVma(v.start()));
+        }
+        if (v.end() > end) {
+          m.addMapping(findVma(end));
+        }
+        if (v.start() >= start && v.end() <= end) {
+          f.put(process.mainTask());
+        } else {
+          f.get();
+          f.put(process.mainTask());
+        }
+      }
+      zapRange(Math.max(start, v.start()), Math.min(end, v.end()));
+    }
+  }
+
+  private synchronized List<Vma> overlapping(long start, long end) {
+    List<Vma> out = new ArrayList<>();
+    Map.Entry<Long, Vma> first = vmas.floorEntry(start);
+    long from = first != null && first.getValue().end() > start ? first.getKey() : start;
+    for (Vma v : vmas.subMap(from, true, end, false).values()) {
+      if (v.end() > start) {
+        out.add(v);
+      }
+    }
+    return out;
+  }
+
+  /** {@code mprotect}: changes protection; takes {@code mmap_lock} for write. */
+  public void mprotect(Task task, long addr, long len, int prot) {
+    checkRange(addr, len);
+    long end = addr + ((len + Folio.SIZE - 1) & PAGE_MASK);
+    mmapLock.writeLock(task);
+    try {
+      List<Vma> hit = overlapping(addr, end);
+      long covered = 0;
+      for (Vma v : hit) {
+        covered += Math.min(end, v.end()) - Math.max(addr, v.start());
+        if (v.shared() && v.file() != null && (prot & PROT_WRITE) != 0 && !v.file().writable()) {
+          throw Errno.EACCES.exception("mprotect PROT_WRITE on a read-only shared file mapping");
+        }
+      }
+      if (covered != end - addr) {
+        throw Errno.ENOMEM.exception("mprotect of unmapped range");
+      }
+      for (Vma v : hit) {
+        Mapping m = v.file() == null ? null : v.file().inode().mapping();
+        synchronized (this) {
+          vmas.remove(v.start());
+          if (v.start() < addr) {
+            vmas.put(v.start(), v.slice(v.start(), addr));
+          }
+          long s = Math.max(addr, v.start());
+          long e = Math.min(end, v.end());
+          vmas.put(s, v.slice(s, e).withProt(prot));
+          if (v.end() > end) {
+            vmas.put(end, v.slice(end, v.end()));
+          }
+        }
+        if (m != null) {
+          m.removeMapping(v);
+          for (Vma piece : overlapping(v.start(), v.end())) {
+            m.addMapping(piece);
+          }
+        }
+        long s = Math.max(addr, v.start());
+        long e = Math.min(end, v.end());
+        if ((prot & PROT_READ) == 0 && (prot & PROT_WRITE) == 0) {
+          zapRange(s, e);
+        } else if ((prot & PROT_WRITE) == 0) {
+          for (long a = s; a < e; a += Folio.SIZE) {
+            writeProtectPage(a);
+          }
+        }
+      }
+    } finally {
+      mmapLock.writeUnlock(task);
+    }
+  }
+
+  /** {@code madvise}; only {@code MADV_DONTNEED} does anything (drops the pages). */
+  public void madvise(Task task, long addr, long len, int advice) {
+    checkRange(addr, len);
+    if (advice != MADV_DONTNEED) {
+      return;
+    }
+    mmapLock.readLock(task);
+    try {
+      long end = addr + ((len + Folio.SIZE - 1) & PAGE_MASK);
+      for (Vma v : overlapping(addr, end)) {
+        zapRange(Math.max(addr, v.start()), Math.min(end, v.end()));
+        if (v.anonymous()) {
+          synchronized (pageTable) {
+            for (long a = Math.max(addr, v.start()); a < Math.min(end, v.end()); a += Folio.SIZE) {
+              swap.remove(a >>> Folio.SHIFT);
+            }
+          }
+        }
+      }
+    } finally {
+      mmapLock.readUnlock(task);
+    }
+  }
+
+  /**
+   * {@code msync}: with {@code MS_SYNC}, writes back and waits for the file pages of shared
+   * mappings in the range; with {@code MS_ASYNC} it does nothing, as Linux does.
+   */
+  public void msync(Task task, long addr, long len, int flags) {
+    checkRange(addr, len);
+    if ((flags & MS_SYNC) != 0 && (flags & MS_ASYNC) != 0) {
+      throw Errno.EINVAL.exception("MS_SYNC and MS_ASYNC");
+    }
+    long end = addr + ((len + Folio.SIZE - 1) & PAGE_MASK);
+    List<Vma> hit;
+    mmapLock.readLock(task);
+    try {
+      hit = overlapping(addr, end);
+    } finally {
+      mmapLock.readUnlock(task);
+    }
+    if (hit.isEmpty()) {
+      throw Errno.ENOMEM.exception("msync of unmapped range");
+    }
+    if ((flags & MS_SYNC) == 0) {
+      return;
+    }
+    for (Vma v : hit) {
+      if (v.shared() && v.file() != null) {
+        long s = Math.max(addr, v.start());
+        long e = Math.min(end, v.end());
+        long fileStart = v.filePageOf(s) << Folio.SHIFT;
+        long fileEnd = (v.filePageOf(e - 1) << Folio.SHIFT) + Folio.SIZE - 1;
+        Mapping m = v.file().inode().mapping();
+        m.cache().writeAndWait(task, m, fileStart, fileEnd);
+      }
+    }
+  }
+
+  private static void checkRange(long addr, long len) {
+    if ((addr & ~PAGE_MASK) != 0 || len < 0 || addr + len > TASK_SIZE || addr < 0) {
+      throw Errno.EINVAL.exception("range " + Long.toHexString(addr) + "+" + len);
+    }
+  }
+
+  // ---- page table ----------------------------------------------------------------------------
+
+  private Pte pte(long addr) {
+    synchronized (pageTable) {
+      return pageTable.load(addr >>> Folio.SHIFT);
+    }
+  }
+
+  /** Whether the page holding {@code addr} is present in the page table. */
+  public boolean isPresent(long addr) {
+    return pte(addr) != null;
+  }
+
+  private void zapRange(long start, long end) {
+    synchronized (pageTable) {
+      for (long a = start & PAGE_MASK; a < end; a += Folio.SIZE) {
+        pageTable.erase(a >>> Folio.SHIFT);
+      }
+    }
+  }
+
+  /** Write-protects the page at {@code addr} if present (writeback's {@code folio_mkclean}). */
+  public void writeProtectPage(long addr) {
+    Pte p = pte(addr);
+    if (p != null) {
+      p.writable = false;
+    }
+  }
+
+  /** Removes the entries of file pages {@code [first, last]} that {@code vma} maps. */
+  public void zapFilePages(Vma vma, long first, long last) {
+    long lo = Math.max(first, vma.pgoff());
+    long hi = Math.min(last, vma.filePageOf(vma.end() - 1));
+    if (lo > hi) {
+      return;
+    }
+    synchronized (pageTable) {
+      for (long idx = lo; idx <= hi; idx++) {
+        long a = vma.addressOfFilePage(idx);
+        Pte p = pageTable.load(a >>> Folio.SHIFT);
+        if (p != null && p.folio != null) {
+          pageTable.erase(a >>> Folio.SHIFT);
+        }
+      }
+    }
+  }
+
+  /**
+   * Reclaim of one user page while its VMA stays valid: an anonymous page goes to swap, a file
+   * page is simply unmapped. The next access faults it back in. Takes no {@code mmap_lock}, as
+   * reclaim reaches page tables through the reverse map.
+   */
+  public void reclaimUserPage(long addr) {
+    long vpn = addr >>> Folio.SHIFT;
+    synchronized (pageTable) {
+      Pte p = pageTable.erase(vpn);
+      if (p != null && p.folio == null) {
+        swap.put(vpn, p.data);
+      }
+    }
+  }
+
+  // ---- faults --------------------------------------------------------------------------------
+
+  /**
+   * Handles a page fault at {@code addr}; the caller holds {@code mmap_lock} for read. Returns
+   * false where the kernel would send SIGSEGV or SIGBUS.
+   */
+  boolean handleFault(Task task, long addr, boolean write) {
+    synchronized (this) {
+      faults++;
+    }
+    Vma vma = findVma(addr);
+    if (vma == null || (write && !vma.writable()) || (!write && !vma.readable())) {
+      return false;
+    }
+    hooks.fire(HookPoint.IN_PAGE_FAULT, task);
+    long vpn = addr >>> Folio.SHIFT;
+    OpenFile file = vma.file();
+    if (file == null) {
+      synchronized (pageTable) {
+        Pte p = pageTable.load(vpn);
+        if (p == null) {
+          byte[] data = swap.remove(vpn);
+          pageTable.store(vpn, new Pte(data != null ? data : new byte[Folio.SIZE], null, vma.writable()));
+        }
+      }
+      return true;
+    }
+    Inode inode = file.inode();
+    Mapping mapping = inode.mapping();
+    long index = vma.filePageOf(addr);
+    if (index >= (inode.size() + Folio.SIZE - 1) >>> Folio.SHIFT) {
+      return false; // SIGBUS: beyond end of file
+    }
+    PageCache cache = mapping.cache();
+    Folio folio = cache.grabFolio(task, mapping, index);
+    try {
+      if (!folio.isUptodate()) {
+        mapping.aops().readFolio(task, folio);
+        if (!folio.isUptodate()) {
+          return false;
+        }
+      }
+      if (write && !vma.shared()) {
+        byte[] copy = folio.data().clone();
+        synchronized (pageTable) {
+          pageTable.store(vpn, new Pte(copy, null, true));
+        }
+        return true;
+      }
+      if (write) {
+        mapping.aops().pageMkwrite(task, folio);
+        folio.markDirty();
+        inode.touchTimes(true);
+      }
+      synchronized (pageTable) {
+        pageTable.store(vpn, new Pte(folio.data(), folio, write));
+      }
+      return true;
+    } catch (org.vfsim.syscall.ErrnoException e) {
+      return false; // page_mkwrite failed (ENOSPC...): SIGBUS
+    } finally {
+      folio.unlock(task);
+    }
+  }
+
+  private boolean faultLocked(Task task, long addr, boolean write) {
+    mmapLock.readLock(task);
+    try {
+      return handleFault(task, addr, write);
+    } finally {
+      mmapLock.readUnlock(task);
+    }
+  }
+
+  // ---- user copies ---------------------------------------------------------------------------
+
+  /**
+   * {@code fault_in_readable}: faults in every page of the range; returns the number of bytes
+   * that could not be faulted in (0 when all are present), counted from the first failing page.
+   */
+  public long faultInReadable(Task task, long addr, long len) {
+    return faultIn(task, addr, len, false);
+  }
+
+  /** {@code fault_in_writeable}: as {@link #faultInReadable}, for stores. */
+  public long faultInWriteable(Task task, long addr, long len) {
+    return faultIn(task, addr, len, true);
+  }
+
+  private long faultIn(Task task, long addr, long len, boolean write) {
+    if (len <= 0) {
+      return 0;
+    }
+    long end = addr + len;
+    for (long page = addr & PAGE_MASK; page < end; page += Folio.SIZE) {
+      Pte p = pte(page);
+      if (p != null && (!write || p.writable)) {
+        continue;
+      }
+      if (!faultLocked(task, page, write)) {
+        return end - Math.max(addr, page);
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Copies {@code len} bytes from user memory at {@code addr}. With page faults enabled a missing
+   * page is faulted in (taking {@code mmap_lock}, and the folio lock for a file page); with them
+   * disabled ({@link Task#pagefaultDisable()}) the copy is atomic and stops at the first absent
+   * page. Returns the bytes copied; a short count is not an error.
+   */
+  public int copyFromUser(Task task, long addr, byte[] dst, int off, int len) {
+    int done = 0;
+    while (done < len) {
+      long a = addr + done;
+      int inPage = (int) (a & (Folio.SIZE - 1));
+      int n = Math.min(len - done, Folio.SIZE - inPage);
+      Pte p = pte(a);
+      if (p == null) {
+        if (task.pagefaultDisabled() || !faultLocked(task, a, false)) {
+          return done;
+        }
+        continue;
+      }
+      System.arraycopy(p.data, inPage, dst, off + done, n);
+      done += n;
+    }
+    return done;
+  }
+
+  /** Copies to user memory, faulting for write as needed (or stopping, if faults are disabled). */
+  public int copyToUser(Task task, long addr, byte[] src, int off, int len) {
+    int done = 0;
+    while (done < len) {
+      long a = addr + done;
+      int inPage = (int) (a & (Folio.SIZE - 1));
+      int n = Math.min(len - done, Folio.SIZE - inPage);
+      Pte p = pte(a);
+      if (p == null || !p.writable) {
+        if (task.pagefaultDisabled() || !faultLocked(task, a, true)) {
+          return done;
+        }
+        continue;
+      }
+      System.arraycopy(src, off + done, p.data, inPage, n);
+      done += n;
+    }
+    return done;
+  }
+}

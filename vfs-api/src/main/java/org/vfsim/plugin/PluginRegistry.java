@@ -1,0 +1,51 @@
+package org.vfsim.plugin;
+
+import com.google.common.collect.ImmutableSortedMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import javax.inject.Inject;
+import org.vfsim.fs.FileSystemType;
+import org.vfsim.syscall.Errno;
+
+/**
+ * The filesystem types this vfsim knows ({@code register_filesystem}): the built-in plugins
+ * wired by Dagger multibindings, plus every {@link FileSystemType} that a jar on the class path
+ * announces through {@code META-INF/services/org.vfsim.fs.FileSystemType}. A built-in name wins
+ * over a discovered one with the same name.
+ */
+public final class PluginRegistry {
+  private final ImmutableSortedMap<String, FileSystemType> types;
+
+  @Inject
+  public PluginRegistry(Map<String, FileSystemType> builtIn) {
+    this(builtIn, PluginRegistry.class.getClassLoader());
+  }
+
+  public PluginRegistry(Map<String, FileSystemType> builtIn, ClassLoader loader) {
+    Map<String, FileSystemType> all = new TreeMap<>();
+    for (FileSystemType t : ServiceLoader.load(FileSystemType.class, loader)) {
+      all.put(t.name(), t);
+    }
+    builtIn.forEach((name, type) -> {
+      if (!name.equals(type.name())) {
+        throw new IllegalStateException("plugin bound as " + name + " calls itself " + type.name());
+      }
+      all.put(name, type);
+    });
+    this.types = ImmutableSortedMap.copyOf(all);
+  }
+
+  /** The type called {@code name}, or ENODEV ("unknown filesystem type") like mount(2). */
+  public FileSystemType get(String name) {
+    FileSystemType t = types.get(name);
+    if (t == null) {
+      throw Errno.ENODEV.exception("unknown filesystem type '" + name + "'; known: " + types.keySet());
+    }
+    return t;
+  }
+
+  public ImmutableSortedMap<String, FileSystemType> all() {
+    return types;
+  }
+}

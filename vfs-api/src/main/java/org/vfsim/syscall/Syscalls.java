@@ -1,0 +1,296 @@
+package org.vfsim.syscall;
+
+import java.util.List;
+import java.util.function.Supplier;
+import org.vfsim.Machine;
+import org.vfsim.fs.DirEntry;
+import org.vfsim.fs.FiemapExtent;
+import org.vfsim.fs.FileTable;
+import org.vfsim.fs.Inode;
+import org.vfsim.fs.OpenFile;
+import org.vfsim.fs.Stat;
+import org.vfsim.fs.StatFs;
+import org.vfsim.fs.Vfs;
+import org.vfsim.kernel.Task;
+import org.vfsim.mm.Mm;
+import org.vfsim.write.IovIter;
+import org.vfsim.write.VfsWrite;
+
+/**
+ * The system calls of one task. Buffers are addresses in the task's user memory, as in the
+ * kernel, so every copy goes through page faults and {@code mmap_lock}; the {@code ...Bytes}
+ * conveniences copy a Java array through a kernel buffer instead, for workloads that do not
+ * study user memory. Errors are thrown as {@link ErrnoException}. On return to "user space"
+ * the lock validator checks that the task holds no lock.
+ */
+public final class Syscalls {
+  private final Machine machine;
+  private final Task task;
+  private final Vfs vfs;
+  private final FileTable files;
+  private final Mm mm;
+
+  public Syscalls(Machine machine, Task task) {
+    this.machine = machine;
+    this.task = task;
+    this.vfs = machine.vfs();
+    this.files = task.process().files();
+    this.mm = task.process().mm();
+  }
+
+  public Task task() {
+    return task;
+  }
+
+  public Machine machine() {
+    return machine;
+  }
+
+  private <T> T call(String name, Supplier<T> body) {
+    try {
+      return body.get();
+    } finally {
+      machine.lockValidator().checkReturnToUser(task, name);
+    }
+  }
+
+  private void run(String name, Runnable body) {
+    call(name, () -> {
+      body.run();
+      return null;
+    });
+  }
+
+  /** The open file behind {@code fd} (for tools that need the inode). */
+  public OpenFile file(int fd) {
+    return files.get(fd);
+  }
+
+  // ---- files ---------------------------------------------------------------------------------
+
+  public int open(String path, int flags, int mode) {
+    return call("open", () -> files.install(vfs.open(task, path, flags, mode)));
+  }
+
+  public int open(String path, int flags) {
+    return open(path, flags, 0644);
+  }
+
+  /** {@code creat(2)}: {@code O_CREAT|O_WRONLY|O_TRUNC}. */
+  public int creat(String path, int mode) {
+    return open(path, OpenFile.O_CREAT | OpenFile.O_WRONLY | OpenFile.O_TRUNC, mode);
+  }
+
+  public void close(int fd) {
+    run("close", () -> files.close(task, fd));
+  }
+
+  /** {@code dup(2)}. */
+  public int dup(int fd) {
+    return call("dup", () -> files.install(files.get(fd).get()));
+  }
+
+  public long read(int fd, long buf, long count) {
+    return call("read", () -> vfs.read(task, files.get(fd), IovIter.user(mm, buf, count), 0, false));
+  }
+
+  public long pread(int fd, long buf, long count, long pos) {
+    return call("pread64", () -> vfs.read(task, files.get(fd), IovIter.user(mm, buf, count), pos, true));
+  }
+
+  public long readv(int fd, long[] bufs, long[] lens) {
+    return call("readv", () -> vfs.read(task, files.get(fd), IovIter.user(mm, bufs, lens), 0, false));
+  }
+
+  public long preadv(int fd, long[] bufs, long[] lens, long pos) {
+    return call("preadv", () -> vfs.read(task, files.get(fd), IovIter.user(mm, bufs, lens), pos, true));
+  }
+
+  public long write(int fd, long buf, long count) {
+    return call("write", () -> VfsWrite.write(task, files.get(fd), IovIter.user(mm, buf, count), 0, false));
+  }
+
+  public long pwrite(int fd, long buf, long count, long pos) {
+    return call("pwrite64",
+        () -> VfsWrite.write(task, files.get(fd), IovIter.user(mm, buf, count), pos, true));
+  }
+
+  public long writev(int fd, long[] bufs, long[] lens) {
+    return call("writev", () -> VfsWrite.write(task, files.get(fd), IovIter.user(mm, bufs, lens), 0, false));
+  }
+
+  public long pwritev(int fd, long[] bufs, long[] lens, long pos) {
+    return call("pwritev",
+        () -> VfsWrite.write(task, files.get(fd), IovIter.user(mm, bufs, lens), pos, true));
+  }
+
+  /** {@code pwrite} from a Java array through a kernel buffer (no user-memory faults). */
+  public long pwriteBytes(int fd, byte[] data, long pos) {
+    return call("pwrite64", () -> VfsWrite.write(task, files.get(fd),
+        IovIter.kernel(data, 0, data.length), pos, true));
+  }
+
+  /** {@code write} from a Java array through a kernel buffer. */
+  public long writeBytes(int fd, byte[] data) {
+    return call("write", () -> VfsWrite.write(task, files.get(fd),
+        IovIter.kernel(data, 0, data.length), 0, false));
+  }
+
+  /** {@code pread} into a new Java array through a kernel buffer; its length is the count read. */
+  public byte[] preadBytes(int fd, int count, long pos) {
+    return call("pread64", () -> {
+      byte[] buf = new byte[count];
+      long n = vfs.read(task, files.get(fd), IovIter.kernel(buf, 0, count), pos, true);
+      return n == count ? buf : java.util.Arrays.copyOf(buf, (int) n);
+    });
+  }
+
+  public long lseek(int fd, long offset, int whence) {
+    return call("lseek", () -> vfs.lseek(task, files.get(fd), offset, whence));
+  }
+
+  public void ftruncate(int fd, long length) {
+    run("ftruncate", () -> {
+      OpenFile f = files.get(fd);
+      if (!f.writable()) {
+        throw Errno.EINVAL.exception("ftruncate on a file not open for writing");
+      }
+      vfs.truncate(task, f.inode(), length);
+    });
+  }
+
+  public void truncate(String path, long length) {
+    run("truncate", () -> vfs.truncate(task, vfs.resolve(path), length));
+  }
+
+  public void fallocate(int fd, int mode, long offset, long len) {
+    run("fallocate", () -> vfs.fallocate(task, files.get(fd), mode, offset, len));
+  }
+
+  public void fsync(int fd) {
+    run("fsync", () -> vfs.fsync(task, files.get(fd), false));
+  }
+
+  public void fdatasync(int fd) {
+    run("fdatasync", () -> vfs.fsync(task, files.get(fd), true));
+  }
+
+  public void sync() {
+    run("sync", () -> vfs.sync(task));
+  }
+
+  /** {@code FICLONERANGE}: shares {@code len} bytes (0: to EOF) of {@code srcFd} into {@code dstFd}. */
+  public void cloneRange(int srcFd, long srcOff, int dstFd, long dstOff, long len) {
+    run("ioctl(FICLONERANGE)", () -> {
+      OpenFile src = files.get(srcFd);
+      long n = len == 0 ? Math.max(0, src.inode().size() - srcOff) : len;
+      vfs.remapRange(task, src, srcOff, files.get(dstFd), dstOff, n);
+    });
+  }
+
+  /** {@code FS_IOC_FIEMAP} over {@code [start, start+len)} (len 0: to the end). */
+  public List<FiemapExtent> fiemap(int fd, long start, long len, int flags) {
+    return call("ioctl(FS_IOC_FIEMAP)", () -> vfs.fiemap(task, files.get(fd).inode(), start, len, flags));
+  }
+
+  public Stat fstat(int fd) {
+    return call("fstat", () -> files.get(fd).inode().stat());
+  }
+
+  public Stat stat(String path) {
+    return call("stat", () -> vfs.resolve(path).stat());
+  }
+
+  public StatFs statfs(String path) {
+    return call("statfs", () -> vfs.statfs(path));
+  }
+
+  public StatFs fstatfs(int fd) {
+    return call("fstatfs", () -> files.get(fd).inode().superBlock().statfs());
+  }
+
+  // ---- namespace -----------------------------------------------------------------------------
+
+  public void mkdir(String path, int mode) {
+    run("mkdir", () -> vfs.mkdir(task, path, mode));
+  }
+
+  public void rmdir(String path) {
+    run("rmdir", () -> vfs.rmdir(task, path));
+  }
+
+  public void unlink(String path) {
+    run("unlink", () -> vfs.unlink(task, path));
+  }
+
+  public void rename(String from, String to) {
+    run("rename", () -> vfs.rename(task, from, to));
+  }
+
+  public List<DirEntry> readdir(String path) {
+    return call("getdents64", () -> vfs.readdir(task, path));
+  }
+
+  public void umount(String path) {
+    run("umount", () -> vfs.umount(task, path));
+  }
+
+  // ---- memory --------------------------------------------------------------------------------
+
+  /** {@code mmap}; {@code fd} is ignored (pass -1) with {@code MAP_ANONYMOUS}. */
+  public long mmap(long addr, long len, int prot, int flags, int fd, long offset) {
+    return call("mmap", () -> mm.mmap(task, addr, len, prot, flags,
+        (flags & Mm.MAP_ANONYMOUS) != 0 ? null : files.get(fd), offset));
+  }
+
+  /** An anonymous private read-write mapping, the usual user buffer. */
+  public long mmapAnonymous(long len) {
+    return mmap(0, len, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_PRIVATE | Mm.MAP_ANONYMOUS, -1, 0);
+  }
+
+  public void munmap(long addr, long len) {
+    run("munmap", () -> mm.munmap(task, addr, len));
+  }
+
+  public void mprotect(long addr, long len, int prot) {
+    run("mprotect", () -> mm.mprotect(task, addr, len, prot));
+  }
+
+  public void madvise(long addr, long len, int advice) {
+    run("madvise", () -> mm.madvise(task, addr, len, advice));
+  }
+
+  public void msync(long addr, long len, int flags) {
+    run("msync", () -> mm.msync(task, addr, len, flags));
+  }
+
+  /**
+   * A user-space store of {@code data} at {@code addr}, as the CPU does it: faults as needed;
+   * an access the kernel would kill the process for throws EFAULT (SIGSEGV/SIGBUS).
+   */
+  public void store(long addr, byte[] data) {
+    run("store", () -> {
+      int n = mm.copyToUser(task, addr, data, 0, data.length);
+      if (n < data.length) {
+        throw Errno.EFAULT.exception("SIGSEGV/SIGBUS at " + Long.toHexString(addr + n));
+      }
+    });
+  }
+
+  /** A user-space load of {@code len} bytes at {@code addr}. */
+  public byte[] load(long addr, int len) {
+    return call("load", () -> {
+      byte[] out = new byte[len];
+      int n = mm.copyFromUser(task, addr, out, 0, len);
+      if (n < len) {
+        throw Errno.EFAULT.exception("SIGSEGV/SIGBUS at " + Long.toHexString(addr + n));
+      }
+      return out;
+    });
+  }
+
+  /** The inode behind a path, for tools (fiemap by path, filefrag). */
+  public Inode inode(String path) {
+    return call("stat", () -> vfs.resolve(path));
+  }
+}
