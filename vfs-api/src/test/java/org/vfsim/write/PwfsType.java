@@ -18,7 +18,7 @@ import org.vfsim.fs.SuperBlock;
  * copies page by page under the write-path rules, and releases the unused reservation at the
  * end. Its {@code variant} option selects deliberately broken write paths for negative controls.
  */
-final class PwfsType implements FileSystemType {
+public final class PwfsType implements FileSystemType {
   /** Which write path the filesystem runs. */
   enum Variant {
     /** The rules of write-path.md sections 2, 3 and 5. */
@@ -28,6 +28,8 @@ final class PwfsType implements FileSystemType {
     /** {@code write_end} commits a short copy into a page that is not uptodate. */
     SHORTCOMMIT,
   }
+
+  public PwfsType() {}
 
   @Override
   public String name() {
