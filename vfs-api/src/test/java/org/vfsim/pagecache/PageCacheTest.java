@@ -81,6 +81,21 @@ class PageCacheTest {
     assertArrayEquals(new byte[] {7}, sys.load(map + PAGE, 1));
   }
 
+  /** Linux's truncate_pagecache unmaps private COW copies too: access past EOF is SIGBUS. */
+  @Test
+  void truncateAlsoUnmapsPrivateCopiesOfPagesBeyondEof() {
+    Machine m = Machine.boot();
+    Syscalls sys = m.syscalls(m.spawn("t").mainTask());
+    int fd = sys.open("/f", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    sys.pwriteBytes(fd, new byte[2 * PAGE], 0);
+    long map = sys.mmap(0, 2 * PAGE, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_PRIVATE, fd, 0);
+    sys.store(map + PAGE, new byte[] {9}); // a private copy of page 1
+    assertArrayEquals(new byte[] {9}, sys.load(map + PAGE, 1));
+    sys.ftruncate(fd, PAGE);
+    ErrnoException e = assertThrows(ErrnoException.class, () -> sys.load(map + PAGE, 1));
+    assertEquals(Errno.EFAULT, e.errno(), "SIGBUS beyond EOF, COW copy or not");
+  }
+
   @Test
   void reclaimRunsWhenTheCacheIsFullAndWritesBackDirtyPagesFirst() {
     Configuration cfg = Configuration.builder().memoryBytes(64L * PAGE).dirtyRatios(50, 100)

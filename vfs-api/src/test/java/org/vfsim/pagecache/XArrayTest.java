@@ -24,8 +24,12 @@ class XArrayTest {
     assertEquals(2, xa.size());
     assertNull(xa.load(-1));
     assertThrows(IllegalArgumentException.class, () -> xa.store(-1, "x"));
+    int tall = xa.height();
     assertEquals("far", xa.erase(1L << 40));
     assertNull(xa.erase(1L << 40));
+    assertTrue(xa.height() < tall, "erasing the far entry shrank the tree");
+    assertEquals(1, xa.height(), "index 5 needs one level");
+    assertEquals("b", xa.load(5));
     assertEquals(1, xa.size());
     assertEquals(-1, xa.nextPresent(6), "the emptied subtree is gone from searches");
     assertEquals("b", xa.erase(5));

@@ -343,6 +343,34 @@ class WritePathRacesTest {
     f.checkInvariants();
   }
 
+  /**
+   * The source vanishes after fault-in, so write_end commits nothing into a new page and the
+   * write fails: whatever write_begin charged for that page must be given back (section 3).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"ramfs", "pwfs"})
+  void aWriteThatCommitsNothingLeaksNoSpace(String fs) {
+    int pages = 2;
+    Fixture f = Fixture.boot(fs, fs.equals("ramfs") ? "size=" + pages * PAGE
+        : "noflush,size=" + 2 * pages * PAGE);
+    int fd = f.create("f");
+    byte[] data = Fixture.pattern(pages * PAGE, 16);
+    long buf = f.userBuffer(data);
+    Syscalls other = f.thread("other");
+    f.machine.hooks().once(HookPoint.AFTER_FAULT_IN, f.sys.task(), t -> other.munmap(buf, PAGE));
+
+    ErrnoException e = assertThrows(ErrnoException.class, () -> f.sys.pwrite(fd, buf, PAGE, 0));
+    assertEquals(Errno.EFAULT, e.errno());
+    assertEquals(0, f.sys.fstat(fd).size());
+    assertEquals(f.sys.statfs("/mnt").blocks(), f.sys.statfs("/mnt").bfree(), "no space held");
+    f.checkInvariants();
+
+    int g = f.create("g");
+    long buf2 = f.userBuffer(data);
+    assertEquals(pages * PAGE, f.sys.pwrite(g, buf2, pages * PAGE, 0), "all the space is usable");
+    f.checkInvariants();
+  }
+
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void enospcWithDirtyDataThatWritebackTurnsIntoFreeSpace(boolean flush) {
