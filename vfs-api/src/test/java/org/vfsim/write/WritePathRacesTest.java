@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.vfsim.write.Fixture.PAGE;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -340,6 +342,44 @@ class WritePathRacesTest {
     // Freeing space by truncation makes the next write succeed: nothing stayed charged.
     f.sys.ftruncate(fd, 0);
     assertEquals(f.sys.statfs("/mnt").blocks(), f.sys.statfs("/mnt").bfree());
+    f.checkInvariants();
+  }
+
+  /**
+   * A reader waits for the page lock of a new page inside i_size while the writer's copy comes
+   * up short: whatever order they then run in, the reader sees the hole's zeros or written
+   * bytes, never the poison of a page nobody wrote.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"ramfs", "pwfs"})
+  void aReaderRacingAShortCopyNeverSeesBytesNobodyWrote(String fs) throws Exception {
+    Fixture f = Fixture.boot(fs, "");
+    int fd = f.create("f");
+    f.sys.ftruncate(fd, 2 * PAGE); // pages 0 and 1 are holes inside i_size
+    byte[] data = Fixture.pattern(2 * PAGE, 17);
+    long buf = f.userBuffer(data);
+    Mm mm = f.process.mm();
+    Syscalls reader = f.thread("reader");
+    CountDownLatch readerWaits = new CountDownLatch(1);
+    f.machine.hooks().once(HookPoint.FOLIO_LOCK_WAIT, reader.task(), t -> readerWaits.countDown());
+    ExecutorService threads = Executors.newCachedThreadPool();
+    List<CompletableFuture<byte[]>> read = new ArrayList<>();
+    f.machine.hooks().once(HookPoint.BEFORE_ATOMIC_COPY, f.sys.task(), t -> {
+      mm.reclaimUserPage(buf + PAGE); // the copy of this whole-page chunk will be short
+      read.add(CompletableFuture.supplyAsync(() -> reader.preadBytes(fd, PAGE, 0), threads));
+      await(readerWaits);
+    });
+
+    assertEquals(PAGE, f.sys.pwrite(fd, buf + 100, PAGE, 0));
+
+    byte[] seen = read.get(0).get(DEADLOCK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    threads.shutdown();
+    for (int i = 0; i < PAGE; i++) {
+      assertTrue(seen[i] == 0 || seen[i] == data[100 + i], "byte " + i + " = " + seen[i]);
+    }
+    byte[] model = new byte[2 * PAGE];
+    System.arraycopy(data, 100, model, 0, PAGE);
+    f.assertContents(fd, model);
     f.checkInvariants();
   }
 
