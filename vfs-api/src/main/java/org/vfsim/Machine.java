@@ -131,6 +131,21 @@ public final class Machine {
     return vfs.mount(k, type, device, options, path);
   }
 
+  /** The boot scripts' {@code mkdir -p} of mount points a re-created filesystem no longer has. */
+  private void recreateMountPoints() {
+    List<Vfs.Mount> byDepth = new ArrayList<>(vfs.mounts());
+    byDepth.sort(java.util.Comparator.comparingInt(x -> x.path().length()));
+    for (Vfs.Mount m : byDepth) {
+      if (m.path().equals("/")) {
+        continue;
+      }
+      Vfs.Parent p = vfs.resolveParent(m.path());
+      if (p.dir().lookup(p.name()) == null) {
+        p.dir().mkdir(kernelTask(), p.name(), 0755);
+      }
+    }
+  }
+
   public long nextDeviceNumber() {
     return deviceNumbers.getAndIncrement();
   }
@@ -152,11 +167,13 @@ public final class Machine {
       SuperBlock sb = m.sb();
       if (sb.device() != null) {
         sb.device().powerCut();
-        SuperBlock fresh = sb.type().mount(new MountContext(this, sb.type(), sb.device(),
-            sb.options()));
-        vfs.replace(m, fresh);
       }
+      // A filesystem without a device lived in RAM: it comes back empty, as after a reboot.
+      SuperBlock fresh = sb.type().mount(new MountContext(this, sb.type(), sb.device(),
+          sb.options()));
+      vfs.replace(m, fresh);
     }
+    recreateMountPoints();
     dead.clear();
   }
 }
