@@ -50,6 +50,13 @@ public final class PageCache {
   private @Nullable Task flusher;
   private @Nullable Task kswapd;
   private boolean inBackgroundWriteback;
+  /**
+   * kswapd is one task, so one Java thread at a time may act as it: its held-lock stack is not
+   * shared-safe, and two threads reclaiming as kswapd corrupted it (spurious "bad unlock", then a
+   * folio left locked forever).
+   */
+  private final java.util.concurrent.locks.ReentrantLock kswapdLock =
+      new java.util.concurrent.locks.ReentrantLock();
 
   /**
    * @param limitPages pages the cache may hold before reclaim
@@ -235,14 +242,25 @@ public final class PageCache {
 
   /** The periodic flusher: writes back files whose dirty data is older than the expiry age. */
   public void periodicWriteback() {
-    if (flusher == null) {
-      return;
+    // The flusher is one task: if it is already busy with background writeback, this period's
+    // work is skipped rather than run as the same task on a second thread.
+    synchronized (this) {
+      if (inBackgroundWriteback || flusher == null) {
+        return;
+      }
+      inBackgroundWriteback = true;
     }
-    long now = clock.nanoTime();
-    for (Mapping m : dirtyMappingsOldestFirst()) {
-      if (m.nrDirty() > 0 && now - m.dirtiedWhen() >= dirtyExpireNanos) {
-        writeback(flusher, m, new WritebackControl(WritebackControl.SyncMode.NONE,
-            WritebackControl.Reason.PERIODIC, 0, Long.MAX_VALUE, Long.MAX_VALUE));
+    try {
+      long now = clock.nanoTime();
+      for (Mapping m : dirtyMappingsOldestFirst()) {
+        if (m.nrDirty() > 0 && now - m.dirtiedWhen() >= dirtyExpireNanos) {
+          writeback(flusher, m, new WritebackControl(WritebackControl.SyncMode.NONE,
+              WritebackControl.Reason.PERIODIC, 0, Long.MAX_VALUE, Long.MAX_VALUE));
+        }
+      }
+    } finally {
+      synchronized (this) {
+        inBackgroundWriteback = false;
       }
     }
   }
@@ -294,6 +312,18 @@ public final class PageCache {
     if (task == null) {
       return 0;
     }
+    // Another thread is reclaiming as kswapd: the allocation goes on without waiting for it.
+    if (!kswapdLock.tryLock()) {
+      return 0;
+    }
+    try {
+      return reclaimAsKswapd(task, target);
+    } finally {
+      kswapdLock.unlock();
+    }
+  }
+
+  private long reclaimAsKswapd(Task task, long target) {
     long freed = 0;
     long budget = 2 * nrPages.get() + 64;
     while (freed < target && budget > 0) {
@@ -361,20 +391,34 @@ public final class PageCache {
     if (f == null || kswapd == null) {
       return false;
     }
-    f.testAndClearReferenced();
-    if (f.isDirty()) {
-      reclaimOne(kswapd, f);
+    kswapdLock.lock();
+    try {
       f.testAndClearReferenced();
+      if (f.isDirty()) {
+        reclaimOne(kswapd, f);
+        f.testAndClearReferenced();
+      }
+      boolean freed = reclaimOne(kswapd, f);
+      if (freed) {
+        reclaimed.incrementAndGet();
+      }
+      return freed;
+    } finally {
+      kswapdLock.unlock();
     }
-    boolean freed = reclaimOne(kswapd, f);
-    if (freed) {
-      reclaimed.incrementAndGet();
-    }
-    return freed;
   }
 
   /** {@code echo 1 > drop_caches}: frees every clean, unlocked, unmapped page. */
   public long dropCleanPages() {
+    kswapdLock.lock();
+    try {
+      return dropCleanPagesAsKswapd();
+    } finally {
+      kswapdLock.unlock();
+    }
+  }
+
+  private long dropCleanPagesAsKswapd() {
     Task task = kswapd;
     long freed = 0;
     List<Mapping> all;
