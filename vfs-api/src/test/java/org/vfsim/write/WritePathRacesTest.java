@@ -3,7 +3,6 @@ package org.vfsim.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.vfsim.write.Fixture.PAGE;
@@ -23,7 +22,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.vfsim.kernel.HookPoint;
 import org.vfsim.lockdep.LockValidatorExtension;
 import org.vfsim.mm.Mm;
-import org.vfsim.pagecache.Folio;
 import org.vfsim.pagecache.Mapping;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
@@ -479,10 +477,5 @@ class WritePathRacesTest {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
-  }
-
-  static void assertNoFolio(Mapping m, long index) {
-    Folio folio = m.lookup(index);
-    assertNull(folio);
   }
 }
