@@ -100,4 +100,18 @@ class PowerCutTest {
     r.assertClean();
     assertTrue(Arrays.equals(expect, s.preadBytes(fd2, expect.length, 0)));
   }
+
+  @Test
+  void unmountCommitsAndAMountReadsItBack() {
+    Rig r = new Rig("");
+    int fd = r.create("/mnt/f");
+    byte[] a = Rig.pattern(3 * Rig.PAGE + 5, 10);
+    r.sys.pwriteBytes(fd, a, 0);
+    r.sys.close(fd);
+    r.sys.umount("/mnt");
+    r.m.mount(r.type, r.dev, "", "/mnt2");
+    int fd2 = r.sys.open("/mnt2/f", OpenFile.O_RDONLY);
+    assertArrayEquals(a, r.sys.preadBytes(fd2, a.length + 9, 0));
+    assertTrue(((BtrfsFs) r.m.vfs().resolve("/mnt2").superBlock()).fsck().isClean());
+  }
 }
