@@ -823,9 +823,7 @@ final class BtrfsFs extends SuperBlock {
       log = new LogTree();
       log.parentGeneration = generation;
     }
-    InodeItem copy = inode.snapshot(inode.diskIsize());
-    copy.items = new TreeMap<>(copy.items);
-    copy.entries = new TreeMap<>(copy.entries);
+    InodeItem copy = inode.snapshot(inode.diskIsize()).copy();
     log.inodes.put(inode.ino(), copy);
     Map<String, Long> links = new HashMap<>();
     for (BtrfsInode dir : inodes.values()) {

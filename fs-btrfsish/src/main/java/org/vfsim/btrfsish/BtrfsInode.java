@@ -328,6 +328,9 @@ final class BtrfsInode extends Inode {
     if (s == this && srcOff < dstOff + alen && dstOff < srcOff + alen) {
       throw Errno.EINVAL.exception("overlapping clone within one file");
     }
+    if (dstOff > size()) {
+      contExpand(task, size()); // as btrfs_clone_files: the old EOF block's tail reads as zeros
+    }
     fs.machine().pageCache().truncateRange(task, mapping(), dstOff, dstOff + alen - 1);
     fs.cloneRange(s, srcOff, this, dstOff, alen);
     if (dstOff + len > size()) {

@@ -31,6 +31,23 @@ final class InodeItem implements Serializable {
     this.type = type;
   }
 
+  /** A copy that later changes to this item do not reach (what the log records at fsync). */
+  InodeItem copy() {
+    InodeItem c = new InodeItem(ino, type);
+    c.mode = mode;
+    c.uid = uid;
+    c.gid = gid;
+    c.nlink = nlink;
+    c.size = size;
+    c.atime = atime;
+    c.mtime = mtime;
+    c.ctime = ctime;
+    c.flags = flags;
+    c.items = new TreeMap<>(items);
+    c.entries = new TreeMap<>(entries);
+    return c;
+  }
+
   boolean has(int flag) {
     return (flags & flag) != 0;
   }

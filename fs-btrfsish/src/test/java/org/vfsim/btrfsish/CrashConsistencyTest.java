@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.vfsim.fs.FallocMode;
 import org.vfsim.fs.OpenFile;
 import org.vfsim.lockdep.LockValidatorExtension;
 import org.vfsim.syscall.Syscalls;
@@ -19,7 +20,7 @@ import org.vfsim.syscall.Syscalls;
 class CrashConsistencyTest {
   @Test
   void afterAPowerCutEachFileIsItsLastFsyncOrTheLastCommit() {
-    long seed = System.nanoTime();
+    long seed = Long.getLong("seed", System.nanoTime());
     System.out.println("CrashConsistencyTest seed=" + seed);
     Random rnd = new Random(seed);
     for (int round = 0; round < 20; round++) {
@@ -39,7 +40,11 @@ class CrashConsistencyTest {
       }
       for (int op = 0; op < 40; op++) {
         int f = rnd.nextInt(n);
-        switch (rnd.nextInt(8)) {
+        int kind = rnd.nextInt(11);
+        if (Boolean.getBoolean("trace")) {
+          System.out.println("round " + round + " op " + op + " file " + f + " kind " + kind);
+        }
+        switch (kind) {
           case 0 -> {
             r.sys.fsync(fds[f]);
             logged[f] = live[f].clone();
@@ -53,13 +58,43 @@ class CrashConsistencyTest {
           }
           case 2 -> {
             int len = rnd.nextInt(5 * Rig.PAGE);
+            if (Boolean.getBoolean("trace")) {
+              System.out.println("  truncate " + len);
+            }
             r.sys.ftruncate(fds[f], len);
             live[f] = Arrays.copyOf(live[f], len);
           }
           case 3 -> r.m.pageCache().syncAll(r.sys.task());
+          case 8 -> r.sys.fallocate(fds[f], FallocMode.KEEP_SIZE, rnd.nextInt(8 * Rig.PAGE),
+              1 + rnd.nextInt(4 * Rig.PAGE));
+          case 9 -> {
+            if (live[f].length > 0) {
+              int from = rnd.nextInt(live[f].length);
+              int len = 1 + rnd.nextInt(live[f].length - from);
+              r.sys.fallocate(fds[f], FallocMode.PUNCH_HOLE | FallocMode.KEEP_SIZE, from, len);
+              Arrays.fill(live[f], from, from + len, (byte) 0);
+            }
+          }
+          case 10 -> {
+            int src = (f + 1) % n;
+            int blocks = live[src].length / Rig.PAGE;
+            if (blocks > 0) {
+              int from = rnd.nextInt(blocks) * Rig.PAGE;
+              int len = (1 + rnd.nextInt(blocks - from / Rig.PAGE)) * Rig.PAGE;
+              int to = rnd.nextInt(4) * Rig.PAGE;
+              r.sys.cloneRange(fds[src], from, fds[f], to, len);
+              if (to + len > live[f].length) {
+                live[f] = Arrays.copyOf(live[f], to + len);
+              }
+              System.arraycopy(live[src], from, live[f], to, len);
+            }
+          }
           default -> {
             int pos = rnd.nextInt(6 * Rig.PAGE);
             byte[] d = Rig.pattern(1 + rnd.nextInt(3 * Rig.PAGE), round * 100 + op);
+            if (Boolean.getBoolean("trace")) {
+              System.out.println("  write " + pos + "+" + d.length);
+            }
             r.sys.pwriteBytes(fds[f], d, pos);
             if (pos + d.length > live[f].length) {
               live[f] = Arrays.copyOf(live[f], pos + d.length);
@@ -69,6 +104,10 @@ class CrashConsistencyTest {
         }
       }
       r.assertClean();
+      for (int f = 0; f < n; f++) {
+        assertArrayEquals(live[f], r.sys.preadBytes(fds[f], live[f].length + Rig.PAGE, 0),
+            "before the cut: seed " + seed + " round " + round + " file " + f);
+      }
       r.m.powerCut();
       Syscalls s = r.m.syscalls(r.m.spawn("after").mainTask());
       for (int f = 0; f < n; f++) {
