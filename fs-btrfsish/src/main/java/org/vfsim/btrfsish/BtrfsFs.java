@@ -67,6 +67,8 @@ final class BtrfsFs extends SuperBlock {
   private long nextIno;
   private long generation;
   private @Nullable LogTree log;
+  /** Inodes the last commit holds: fsync also logs new ancestors not among them. */
+  private final java.util.Set<Long> committedInos = new java.util.HashSet<>();
   private long metaCursor;
   private long fsDirtyItems;
   private final java.util.Set<Long> fsDirty = new java.util.HashSet<>();
@@ -122,6 +124,7 @@ final class BtrfsFs extends SuperBlock {
     }
     for (InodeItem item : root.inodes.values()) {
       inodes.put(item.ino, new BtrfsInode(this, item));
+      committedInos.add(item.ino);
     }
     meta.used = metadataNodes() * layout.nodeSize();
     commitTimer = machine().clock().scheduleAtFixedRate(Duration.ofSeconds(commit),
@@ -144,6 +147,10 @@ final class BtrfsFs extends SuperBlock {
     log.extents.forEach((bytenr, len) -> root.extents.computeIfAbsent(bytenr,
         b -> new DiskExtent(b, len)));
     root.csums.putAll(log.csums);
+    // A logged directory may name children that neither the commit nor the log holds.
+    for (InodeItem dir : root.inodes.values()) {
+      dir.entries.values().removeIf(ino -> !root.inodes.containsKey(ino));
+    }
   }
 
   /** Rebuilds every extent's backrefs from the file extent items and drops unreferenced ones. */
@@ -794,6 +801,8 @@ final class BtrfsFs extends SuperBlock {
     device.storeObject(CommitRoot.KEY, root);
     device.writeMetadata(layout.superBytenr() / device.blockSize(), devBlocksPerSector, true);
     counters.metadataBlocksWritten += devBlocksPerSector;
+    committedInos.clear();
+    committedInos.addAll(inodes.keySet());
     device.removeObject(LogTree.KEY);
     log = null;
     generation++;
@@ -825,17 +834,24 @@ final class BtrfsFs extends SuperBlock {
     }
     InodeItem copy = inode.snapshot(inode.diskIsize()).copy();
     log.inodes.put(inode.ino(), copy);
-    Map<String, Long> links = new HashMap<>();
-    for (BtrfsInode dir : inodes.values()) {
-      if (dir.isDirectory()) {
-        dir.item.entries.forEach((name, ino) -> {
-          if (ino == inode.ino()) {
-            links.put(name, dir.ino());
-          }
-        });
+    log.names.put(inode.ino(), linksOf(inode.ino()));
+    // btrfs_log_all_parents / log_new_ancestors: a directory created since the last commit
+    // must be logged too, or the fsynced file would have no path after a replay.
+    java.util.ArrayDeque<Long> todo = new java.util.ArrayDeque<>(log.names.get(inode.ino()).values());
+    while (!todo.isEmpty()) {
+      long dir = todo.poll();
+      if (committedInos.contains(dir) || log.inodes.containsKey(dir)) {
+        continue;
       }
+      BtrfsInode d = inodes.get(dir);
+      if (d == null) {
+        continue;
+      }
+      log.inodes.put(dir, d.snapshot(d.size()).copy());
+      Map<String, Long> up = linksOf(dir);
+      log.names.put(dir, up);
+      todo.addAll(up.values());
     }
-    log.names.put(inode.ino(), links);
     long csumCount = 0;
     for (FileExtentItem it : copy.items.values()) {
       log.extents.put(it.diskBytenr(), it.diskNumBytes());
@@ -852,6 +868,21 @@ final class BtrfsFs extends SuperBlock {
     device.writeMetadata(layout.superBytenr() / device.blockSize(), devBlocksPerSector, true);
     counters.metadataBlocksWritten += devBlocksPerSector;
     counters.logSyncs++;
+  }
+
+  /** The names (directory entries) that link {@code ino}, as name to parent. */
+  private Map<String, Long> linksOf(long ino) {
+    Map<String, Long> links = new HashMap<>();
+    for (BtrfsInode dir : inodes.values()) {
+      if (dir.isDirectory()) {
+        dir.item.entries.forEach((name, child) -> {
+          if (child == ino) {
+            links.put(name, dir.ino());
+          }
+        });
+      }
+    }
+    return links;
   }
 
   private void writeMetadataNodes(long nodes) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.fs.OpenFile;
@@ -113,5 +114,25 @@ class PowerCutTest {
     int fd2 = r.sys.open("/mnt2/f", OpenFile.O_RDONLY);
     assertArrayEquals(a, r.sys.preadBytes(fd2, a.length + 9, 0));
     assertTrue(((BtrfsFs) r.m.vfs().resolve("/mnt2").superBlock()).fsck().isClean());
+  }
+
+  @Test
+  void fsyncOfAFileInANewDirectoryLogsTheDirectoryToo() {
+    Rig r = new Rig("");
+    r.sys.sync();
+    r.sys.mkdir("/mnt/d", 0755);
+    r.sys.mkdir("/mnt/d/e", 0755);
+    int fd = r.create("/mnt/d/e/f");
+    int other = r.create("/mnt/d/unsynced");
+    r.sys.pwriteBytes(other, Rig.pattern(10, 1), 0);
+    byte[] a = Rig.pattern(2 * Rig.PAGE, 11);
+    r.sys.pwriteBytes(fd, a, 0);
+    r.sys.fsync(fd);
+    Syscalls s = reboot(r);
+    int fd2 = s.open("/mnt/d/e/f", OpenFile.O_RDONLY);
+    assertArrayEquals(a, s.preadBytes(fd2, a.length + 1, 0));
+    assertEquals(List.of("e"), s.readdir("/mnt/d").stream().map(e -> e.name()).toList(),
+        "the unsynced sibling is not there, and no entry dangles");
+    r.assertClean();
   }
 }
