@@ -26,6 +26,9 @@ final class BtrfsAops implements AddressSpaceOperations, PerformWrite {
 
   @Override
   public long performWrite(Kiocb iocb, IovIter from, long pos) {
+    if (fs.genericWriteForTest) {
+      return org.vfsim.write.GenericPerformWrite.run(iocb, from, pos);
+    }
     return BufferedWrite.run(fs, iocb, from, pos);
   }
 

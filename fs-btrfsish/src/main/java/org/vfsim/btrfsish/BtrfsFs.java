@@ -79,6 +79,8 @@ final class BtrfsFs extends SuperBlock {
   final Counters counters = new Counters();
   /** How perform_write copies; tests swap in the 2010 variant. */
   volatile BufferedWrite.CopyStep copyStep = BufferedWrite.ATOMIC;
+  /** Tests compare perform_write with the generic loop over write_begin/write_end. */
+  volatile boolean genericWriteForTest;
 
   BtrfsFs(MountContext ctx, CommitRoot root, @Nullable LogTree logTree) {
     super(ctx);
