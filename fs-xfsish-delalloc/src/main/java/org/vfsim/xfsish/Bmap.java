@@ -420,20 +420,4 @@ final class Bmap {
       }
     }
   }
-
-  /** Converts written blocks of {@code [s, e)} back to unwritten (zero range keeps the blocks). */
-  void markUnwritten(XfsInode ip, long s, long e) {
-    synchronized (sb) {
-      ExtentMap map = ip.extents();
-      map.splitAt(s, sb);
-      map.splitAt(e, sb);
-      for (Irec r : map.overlapping(s, e)) {
-        if (r.state() == State.NORM) {
-          map.replace(r, new Irec(r.off(), r.start(), r.len(), State.UNWRITTEN, 0));
-        }
-      }
-      map.mergeRange(s, e, sb);
-      sb.logTx(1 + ip.bmbtBlocks(), ip.agno(), ip);
-    }
-  }
 }

@@ -134,9 +134,6 @@ final class ExtentMap implements Serializable {
     for (Irec r : recs.subMap(off, false, end, false).values()) {
       out.add(r);
     }
-    if (first == null && recs.containsKey(off) && !out.contains(recs.get(off))) {
-      out.add(0, recs.get(off));
-    }
     return out;
   }
 

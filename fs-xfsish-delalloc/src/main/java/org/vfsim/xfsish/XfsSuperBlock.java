@@ -301,6 +301,7 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
    * said there is no space. Called with the monitor not held.
    */
   boolean allocationHook(Task task) {
+    count(Counter.ALLOC_CALLS, 1);
     try {
       machine().hooks().fire(HookPoint.BLOCK_ALLOCATION, task);
       return true;
@@ -319,7 +320,6 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
    * or null. Does not touch {@code m_fdblocks}; callers reserved the blocks.
    */
   synchronized long @Nullable [] allocate(long target, long minlen, long maxlen, boolean exact) {
-    count(Counter.ALLOC_CALLS, 1);
     maxlen = Math.min(maxlen, ExtentMap.MAXEXTLEN);
     int tag = agOf(target);
     long[] got = null;

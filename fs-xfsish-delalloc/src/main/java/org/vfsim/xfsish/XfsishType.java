@@ -66,7 +66,12 @@ public final class XfsishType implements FileSystemType {
     }
     XfsImage img = XfsSuperBlock.mkfsImage(device, (int) agcount);
     device.storeObject(XfsImage.KEY, img);
-    device.writeMetadata(0, 1, true);
+    // mkfs writes every AG's headers and btree roots, and zeroes the log.
+    for (AllocGroup ag : img.ags) {
+      device.writeMetadata(ag.agStart, img.headerBlocks, false);
+    }
+    device.writeMetadata(img.logStart, img.logBlocks, false);
+    device.flush();
   }
 
   @Override
