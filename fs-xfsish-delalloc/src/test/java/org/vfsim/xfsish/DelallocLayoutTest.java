@@ -41,6 +41,26 @@ class DelallocLayoutTest {
   }
 
   /** Four files grown in turns, each append fsynced, so nothing can batch the appends. */
+  /** Smith-Seltzer layout score: blocks after the first whose physical block follows the previous. */
+  static double[] layoutScore(List<FiemapExtent> map) {
+    long num = 0;
+    long den = 0;
+    long nextPhys = -1;
+    for (FiemapExtent e : map) {
+      long blocks = e.length() / 4096;
+      if (den + num > 0 || nextPhys >= 0) {
+        den++;
+        num += e.physical() == nextPhys ? 1 : 0;
+      }
+      num += blocks - 1;
+      den += blocks - 1;
+      nextPhys = e.physical() + e.length();
+    }
+    return new double[] {num, den};
+  }
+
+  static double lastScore;
+
   static int[] fourFilesInTurns(String mountOpts, int rounds) {
     XfsFixture f = new XfsFixture(256L << 20, true, "", mountOpts);
     int[] fds = new int[4];
@@ -56,9 +76,16 @@ class DelallocLayoutTest {
     }
     f.check();
     int[] out = new int[4];
+    double num = 0;
+    double den = 0;
     for (int k = 0; k < 4; k++) {
-      out[k] = XfsFixture.filefragExtents(f.sys.fiemap(fds[k], 0, (long) rounds * 4096, 0));
+      List<FiemapExtent> map = f.sys.fiemap(fds[k], 0, (long) rounds * 4096, 0);
+      out[k] = XfsFixture.filefragExtents(map);
+      double[] s = layoutScore(map);
+      num += s[0];
+      den += s[1];
     }
+    lastScore = num / den;
     return out;
   }
 
@@ -66,9 +93,13 @@ class DelallocLayoutTest {
   void delallocGivesFewerExtentsPerFileThanUnwrittenAtWriteTime() {
     int rounds = 256; // 1 MiB per file
     int[] delalloc = fourFilesInTurns("alloc=delalloc", rounds);
+    double delallocScore = lastScore;
     int[] unwritten = fourFilesInTurns("alloc=unwritten", rounds);
-    System.out.printf("four files x %d appends: extents per file delalloc=%s unwritten=%s%n",
-        rounds, java.util.Arrays.toString(delalloc), java.util.Arrays.toString(unwritten));
+    double unwrittenScore = lastScore;
+    System.out.printf("four files x %d appends: extents per file delalloc=%s (layout score %.3f)"
+        + " unwritten=%s (layout score %.3f)%n", rounds, java.util.Arrays.toString(delalloc),
+        delallocScore, java.util.Arrays.toString(unwritten), unwrittenScore);
+    assertTrue(delallocScore > unwrittenScore);
     for (int k = 0; k < 4; k++) {
       assertTrue(delalloc[k] < unwritten[k],
           "file " + k + ": delalloc " + delalloc[k] + " vs unwritten " + unwritten[k]);
