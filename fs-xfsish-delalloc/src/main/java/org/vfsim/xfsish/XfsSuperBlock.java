@@ -564,6 +564,8 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
       for (ExtentMap.Irec e : ip.extents().all()) {
         r.check(e.len() <= ExtentMap.MAXEXTLEN, "ino %d: record %s longer than MAXEXTLEN", ip.ino(), e);
         r.check(prev == null || prev.end() <= e.off(), "ino %d: records %s and %s overlap", ip.ino(), prev, e);
+        r.check(prev == null || !ExtentMap.mergeable(prev, e), "ino %d: records %s and %s not merged",
+            ip.ino(), prev, e);
         if (e.isDelay()) {
           ipDelay += e.len();
           indlen += e.indlen();
