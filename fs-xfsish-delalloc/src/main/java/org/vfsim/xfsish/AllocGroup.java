@@ -22,10 +22,10 @@ final class AllocGroup implements Serializable {
   final int agno;
   final long agStart;
   final long agBlocks;
-  /** bnobt: start -> length. */
-  private final TreeMap<Long, Long> bno = new TreeMap<>();
+  /** bnobt: start -> length. Package-private so that tests can corrupt it on purpose. */
+  final TreeMap<Long, Long> bno = new TreeMap<>();
   /** cntbt: length -> starts. */
-  private final TreeMap<Long, TreeSet<Long>> cnt = new TreeMap<>();
+  final TreeMap<Long, TreeSet<Long>> cnt = new TreeMap<>();
   private long freeBlocks;
 
   AllocGroup(int agno, long agStart, long agBlocks) {
@@ -254,18 +254,5 @@ final class AllocGroup implements Serializable {
     }
     r.check(n == m, "AG %d: bnobt has %d records, cntbt %d", agno, n, m);
     r.check(sum == freeBlocks, "AG %d: agf_freeblks %d but records sum to %d", agno, freeBlocks, sum);
-  }
-
-  /** Test hook for the fsck-catches-it tests: corrupts the cntbt only. */
-  void corruptCntbtForTest() {
-    Map.Entry<Long, TreeSet<Long>> e = cnt.firstEntry();
-    if (e != null) {
-      long s = e.getValue().first();
-      e.getValue().remove(s);
-      if (e.getValue().isEmpty()) {
-        cnt.remove(e.getKey());
-      }
-      cnt.computeIfAbsent(e.getKey() + 1, k -> new TreeSet<>()).add(s);
-    }
   }
 }

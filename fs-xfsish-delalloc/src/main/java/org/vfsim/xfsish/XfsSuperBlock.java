@@ -611,23 +611,4 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     r.check(fdblocks >= 0, "fdblocks negative: %d", fdblocks);
     return r.build();
   }
-
-  /** For the fsck-catches-it tests: breaks one structure on purpose. */
-  synchronized void corruptForTest(String what) {
-    switch (what) {
-      case "cntbt" -> ags.get(0).corruptCntbtForTest();
-      case "fdblocks" -> fdblocks++;
-      case "double-free" -> {
-        for (XfsInode ip : inodes.values()) {
-          for (ExtentMap.Irec e : ip.extents().all()) {
-            if (e.isReal()) {
-              ags.get(agOf(e.start())).free(e.start(), 1);
-              return;
-            }
-          }
-        }
-      }
-      default -> throw new IllegalArgumentException(what);
-    }
-  }
 }

@@ -75,7 +75,7 @@ class AllocGroupTest {
   @Test
   void checkCatchesIndexesThatDisagree() {
     AllocGroup ag = ag();
-    ag.corruptCntbtForTest();
+    Corruptions.cntbt(ag);
     FsckReport.Builder b = new FsckReport.Builder();
     ag.check(b);
     assertFalse(b.build().isClean());

@@ -147,9 +147,10 @@ class ReservationTest {
       f.sys.pwriteBytes(fd, new byte[4 * BS], 0);
       f.sys.fsync(fd);
       assertTrue(f.sb.fsck().isClean());
-      f.sb.corruptForTest(what);
+      Corruptions.apply(f.sb, what);
       FsckReport r = f.sb.fsck();
       assertFalse(r.isClean(), what + " went unnoticed");
+      assertThrows(AssertionError.class, f::check, "the fixture's check catches " + what);
       System.out.println("fsck after corrupting " + what + ": " + r);
     }
   }
