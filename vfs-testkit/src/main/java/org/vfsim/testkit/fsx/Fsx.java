@@ -46,6 +46,11 @@ public final class Fsx {
           maxFileSize, path);
     }
 
+    public Options withDeviceBytes(long bytes) {
+      return new Options(seed, operations, bytes, blockSize, mkfsOptions, mountOptions,
+          maxFileSize, replayOut);
+    }
+
     public Options withOperations(long n) {
       return new Options(seed, n, deviceBytes, blockSize, mkfsOptions, mountOptions,
           maxFileSize, replayOut);

@@ -139,7 +139,12 @@ final class FsxRun {
     } catch (Failure f) {
       failure = report(f.check, f.getMessage());
     } catch (LockdepViolation e) {
-      failure = report("lockdep", e.getMessage());
+      // The first report is the cause; a later one (a lock left held) may have replaced it.
+      StringBuilder all = new StringBuilder();
+      for (var r : fs.machine().lockValidator().reports()) {
+        all.append(r.render().strip()).append('\n');
+      }
+      failure = report("lockdep", all.isEmpty() ? e.getMessage() : all.toString());
     } catch (ErrnoException e) {
       failure = report("errno", "unexpected " + e.getMessage());
     } catch (RuntimeException | AssertionError | StackOverflowError e) {

@@ -1,0 +1,83 @@
+package org.vfsim.testkit.planted;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.vfsim.lockdep.LockValidatorExtension;
+import org.vfsim.testkit.fsx.Fsx;
+
+/** The model checker catches each planted bug with the check meant for it, and replays it. */
+@ExtendWith(LockValidatorExtension.class)
+class FsxCatchesPlantedBugsTest {
+  private static final long SEED = 20261126L;
+  private static final long OPS = 20_000;
+
+  private static Fsx.Result run(Bug bug, Path replay) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Fsx.Result r = Fsx.run(new PlantedFsType(bug),
+        Fsx.Options.defaults(SEED, OPS).withDeviceBytes(64L << 20).withReplayOut(replay),
+        new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.out.println(out.toString(StandardCharsets.UTF_8));
+    return r;
+  }
+
+  @Test
+  void correctPlantedFilesystemPasses(@TempDir Path tmp) {
+    Fsx.Result r = run(Bug.NONE, tmp.resolve("none.replay"));
+    assertTrue(r.passed(), r.failure());
+    assertEquals(OPS, r.operationsRun());
+  }
+
+  @Test
+  void shortCopyCommittedIntoNotUptodatePageIsAContentMismatch(@TempDir Path tmp) {
+    assertCaught(Bug.COMMITS_SHORT_COPY_INTO_NOT_UPTODATE_PAGE, "check content:", tmp);
+  }
+
+  @Test
+  void leakedReservationIsAnAccountingFailure(@TempDir Path tmp) {
+    assertCaught(Bug.LEAKS_RESERVATION_ON_SHORT_WRITE, "check accounting:", tmp);
+  }
+
+  @Test
+  void freedBlockStillReferencedIsAnFsckFailure(@TempDir Path tmp) {
+    assertCaught(Bug.FREES_BLOCK_STILL_REFERENCED, "check fsck:", tmp);
+  }
+
+  @Test
+  void faultUnderFolioLockIsALockdepFailure(@TempDir Path tmp) {
+    assertCaught(Bug.FAULTS_UNDER_FOLIO_LOCK, "check lockdep:", tmp);
+  }
+
+  private static void assertCaught(Bug bug, String check, Path tmp) {
+    Path replay = tmp.resolve(bug + ".replay");
+    Fsx.Result r = run(bug, replay);
+    assertFalse(r.passed(), bug + " was not caught");
+    assertNotNull(r.failure());
+    assertTrue(r.failure().contains(check), "expected " + check + " in\n" + r.failure());
+    assertTrue(r.failure().contains("seed " + SEED), r.failure());
+    assertTrue(r.failure().contains("last operations:"), r.failure());
+    assertEquals(replay, r.replayWritten());
+    assertTrue(Files.exists(replay));
+    // The replay file reproduces the same failure at the same operation.
+    Fsx.Result again = Fsx.replay(new PlantedFsType(bug), replay,
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    assertFalse(again.passed());
+    assertEquals(r.operationsRun(), again.operationsRun());
+    assertEquals(firstLines(r.failure()), firstLines(again.failure()));
+  }
+
+  private static String firstLines(String failure) {
+    String[] lines = failure.split("\n");
+    return lines[0] + "\n" + lines[1];
+  }
+}
