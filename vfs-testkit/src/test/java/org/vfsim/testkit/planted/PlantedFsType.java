@@ -13,7 +13,7 @@ import org.vfsim.fs.OptionSpec;
 import org.vfsim.fs.SuperBlock;
 
 /**
- * A tiny delayed-allocation filesystem for the kit's negative controls: data lives in the page
+ * A tiny device-less delayed-allocation filesystem for the kit's negative controls: data lives in the page
  * cache (as in ramfs), space is reserved per page at {@code write_begin}, a block is taken from
  * a bitmap at writeback, and fsck compares every block a file maps with the bitmap. With
  * {@link Bug#NONE} it is correct; each other {@link Bug} plants one defect the kit must catch.
@@ -37,7 +37,7 @@ final class PlantedFsType implements FileSystemType {
 
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.BLOCK_DEVICE, Capability.DIRECTORIES);
+    return EnumSet.of(Capability.DIRECTORIES);
   }
 
   @Override
@@ -47,7 +47,7 @@ final class PlantedFsType implements FileSystemType {
 
   @Override
   public List<OptionSpec> mountOptions() {
-    return List.of();
+    return List.of(OptionSpec.size("size", "64m", "bytes of simulated block space"));
   }
 
   @Override

@@ -29,7 +29,7 @@ final class PlantedSuperBlock extends SuperBlock {
   PlantedSuperBlock(MountContext ctx, Bug bug) {
     super(ctx);
     this.bug = bug;
-    this.nblocks = ctx.device().blocks();
+    this.nblocks = ctx.options().size("size") / org.vfsim.pagecache.Folio.SIZE;
     this.root = new PlantedInode(this, 1, FileType.DIRECTORY, 0755);
   }
 
