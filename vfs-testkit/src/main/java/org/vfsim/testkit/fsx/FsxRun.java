@@ -76,6 +76,7 @@ final class FsxRun {
   private final PrintStream log;
   private final SplittableRandom rng;
   private final Map<Op, Integer> weights = new EnumMap<>(Op.class);
+  private final Map<Op, Long> counts = new EnumMap<>(Op.class);
   private final int totalWeight;
   private final Deque<String> history = new ArrayDeque<>();
   private final List<Runnable> cleanup = new ArrayList<>();
@@ -168,6 +169,7 @@ final class FsxRun {
     }
     log.printf("fsx: passed %d operations, seed %d, %.1f s, %.0f ops/s%n", ran, opts.seed(),
         secs, rate);
+    log.printf("fsx: operations run: %s%n", counts);
     return new Fsx.Result(true, ran, opts.seed(), null, null, rate);
   }
 
@@ -243,6 +245,7 @@ final class FsxRun {
     for (Map.Entry<Op, Integer> e : weights.entrySet()) {
       r -= e.getValue();
       if (r < 0) {
+        counts.merge(e.getKey(), 1L, Long::sum);
         return e.getKey();
       }
     }
@@ -676,11 +679,14 @@ final class FsxRun {
   private void doPowerCut() {
     StringBuilder state = new StringBuilder();
     for (TestFile f : files) {
-      state.append(' ').append(f.name).append(f.model.dirtySinceSync() ? "=dirty" : "=synced");
+      state.append(' ').append(f.name).append(f.model.dirtySinceSync() ? "=dirty" : "=synced")
+          .append(String.format(" (size 0x%x, fsynced 0x%x)", f.model.size(),
+              f.model.durableSize()));
     }
     record("POWERCUT" + state);
     fs.powerCut();
     Syscalls sys = fs.sys();
+    StringBuilder after = new StringBuilder();
     for (TestFile f : files) {
       try {
         f.fd = sys.open(fs.path(f.name), OpenFile.O_RDWR);
@@ -722,7 +728,9 @@ final class FsxRun {
         }
       }
       m.adopt(actual);
+      after.append(String.format(" %s=0x%x", f.name, size));
     }
+    history.addLast(opNo + "   (after the power cut:" + after + ")");
     buf = sys.mmapAnonymous(bufLen);
   }
 

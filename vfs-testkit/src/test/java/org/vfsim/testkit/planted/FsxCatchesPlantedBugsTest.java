@@ -38,6 +38,23 @@ class FsxCatchesPlantedBugsTest {
     assertEquals(OPS, r.operationsRun());
   }
 
+  /** Every operation kind, power cuts included, runs and passes on the full planted filesystem. */
+  @Test
+  void fullPlantedFilesystemPassesEveryOperationKind(@TempDir Path tmp) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Fsx.Result r = Fsx.run(new PlantedFsType(Bug.NONE, true),
+        Fsx.Options.defaults(SEED, OPS).withDeviceBytes(64L << 20)
+            .withReplayOut(tmp.resolve("full.replay")),
+        new PrintStream(out, true, StandardCharsets.UTF_8));
+    String log = out.toString(StandardCharsets.UTF_8);
+    System.out.println(log);
+    assertTrue(r.passed(), r.failure());
+    for (String op : new String[] {"READ", "WRITE", "WRITEV", "MAPREAD", "MAPWRITE", "TRUNCATE",
+        "FALLOC", "PUNCH_HOLE", "ZERO_RANGE", "FSYNC", "CLOSEOPEN", "CLONE_RANGE", "POWERCUT"}) {
+      assertTrue(log.matches("(?s).*[{ ]" + op + "=[1-9].*"), op + " never ran:\n" + log);
+    }
+  }
+
   @Test
   void shortCopyCommittedIntoNotUptodatePageIsAContentMismatch(@TempDir Path tmp) {
     assertCaught(Bug.COMMITS_SHORT_COPY_INTO_NOT_UPTODATE_PAGE, "check content:", tmp);

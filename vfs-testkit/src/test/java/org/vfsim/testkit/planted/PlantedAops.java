@@ -1,5 +1,6 @@
 package org.vfsim.testkit.planted;
 
+import org.vfsim.block.IoKind;
 import org.vfsim.fs.AddressSpaceOperations;
 import org.vfsim.fs.Kiocb;
 import org.vfsim.fs.PerformWrite;
@@ -29,21 +30,27 @@ class PlantedAops implements AddressSpaceOperations {
   public Folio writeBegin(Kiocb iocb, Mapping mapping, long pos, int len) {
     Task task = iocb.task();
     Folio f = mapping.cache().grabFolio(task, mapping, pos >>> Folio.SHIFT);
-    PlantedInode inode = (PlantedInode) mapping.host();
+    try {
+      prepare(task, (PlantedInode) mapping.host(), f, len);
+    } catch (RuntimeException e) {
+      f.unlock(task);
+      throw e;
+    }
+    return f;
+  }
+
+  /**
+   * Reserves a block for a locked page that has none, and makes a page the write will not fully
+   * cover valid around it (read from disk, or zeros for a hole).
+   */
+  void prepare(Task task, PlantedInode inode, Folio f, int len) {
     if (!inode.mapped(f.index()) && !f.testFsFlag(PG_RESERVED)) {
-      try {
-        sb.reserve(task);
-      } catch (RuntimeException e) {
-        f.unlock(task);
-        throw e;
-      }
+      sb.reserve(task);
       f.setFsFlag(PG_RESERVED);
     }
     if (!f.isUptodate() && len != Folio.SIZE) {
-      f.zero(0, Folio.SIZE); // a new page: the bytes around the write are a hole
-      f.markUptodate();
+      readFolio(task, f);
     }
-    return f;
   }
 
   @Override
@@ -72,7 +79,12 @@ class PlantedAops implements AddressSpaceOperations {
 
   @Override
   public void readFolio(Task task, Folio folio) {
-    folio.zero(0, Folio.SIZE);
+    Long block = ((PlantedInode) folio.mapping().host()).blockMap().get(folio.index());
+    if (sb.full && block != null) {
+      sb.device().read(block, folio.data(), 0, 1, IoKind.DATA);
+    } else {
+      folio.zero(0, Folio.SIZE);
+    }
     folio.markUptodate();
   }
 
@@ -83,6 +95,10 @@ class PlantedAops implements AddressSpaceOperations {
       if (folio.clearFsFlag(PG_RESERVED)) {
         inode.map(folio.index(), sb.allocateReserved());
       }
+      if (sb.full) {
+        sb.device().write(inode.blockMap().get(folio.index()), folio.data(), 0, 1, IoKind.DATA,
+            false);
+      }
       folio.unlock(task);
       folio.endWriteback();
     });
@@ -90,7 +106,7 @@ class PlantedAops implements AddressSpaceOperations {
 
   @Override
   public boolean releaseFolio(Folio folio) {
-    return false;
+    return sb.full && !folio.testFsFlag(PG_RESERVED); // else the cache is the only copy
   }
 
   @Override

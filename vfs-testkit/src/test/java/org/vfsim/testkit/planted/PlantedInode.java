@@ -7,10 +7,12 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.vfsim.fs.AddressSpaceOperations;
 import org.vfsim.fs.DirEntry;
+import org.vfsim.fs.FallocMode;
 import org.vfsim.fs.FileType;
 import org.vfsim.fs.Inode;
 import org.vfsim.kernel.Task;
 import org.vfsim.pagecache.Folio;
+import org.vfsim.pagecache.PageCache;
 import org.vfsim.syscall.Errno;
 
 /** A planted-filesystem file (page index to block) or directory (sorted entries). */
@@ -57,14 +59,143 @@ final class PlantedInode extends Inode {
     }
   }
 
+  /** Adds a directory entry while loading the durable image at mount. */
+  void restoreEntry(String name, PlantedInode child) {
+    synchronized (this) {
+      entries.put(name, child);
+    }
+    if (child.isDirectory()) {
+      setNlink(nlink() + 1);
+    }
+  }
+
+  private PageCache cache() {
+    return psb.machine().pageCache();
+  }
+
+  /**
+   * Zeroes {@code [from, to)} of one page through the page cache and dirties it, so that the
+   * block on disk is rewritten too ({@code block_truncate_page}, the edges of a punch).
+   */
+  private void zeroPartialPage(Task task, long from, long to) {
+    long index = from >>> Folio.SHIFT;
+    if (!mapped(index) && mapping().lookup(index) == null) {
+      return; // a hole stays a hole
+    }
+    Folio f = cache().readFolio(task, mapping(), index);
+    f.lock(task);
+    try {
+      if (!f.isRemoved()) {
+        f.zero((int) (from - f.pos()), (int) (to - f.pos()));
+        if (mapped(index)) {
+          f.markDirty(); // rewrite the block; a page with no block is a hole or reserved
+        }
+      }
+    } finally {
+      f.unlock(task);
+    }
+  }
+
   @Override
   public void setattrSize(Task task, long newSize) {
+    if (psb.full && newSize < size() && (newSize & (Folio.SIZE - 1)) != 0) {
+      long end = Math.min(size(), (newSize | (Folio.SIZE - 1)) + 1);
+      zeroPartialPage(task, newSize, end);
+    }
     truncateSetsize(task, newSize);
     long firstGone = (newSize + Folio.SIZE - 1) >>> Folio.SHIFT;
     // The bug frees the straddling page's block too, though the file still maps it.
     long firstFreed = psb.bug == Bug.FREES_BLOCK_STILL_REFERENCED ? newSize >>> Folio.SHIFT
         : firstGone;
     freeFrom(firstGone, firstFreed);
+  }
+
+  @Override
+  public void fallocate(Task task, int mode, long offset, long len) {
+    long end = offset + len;
+    if ((mode & (FallocMode.PUNCH_HOLE | FallocMode.ZERO_RANGE)) != 0) {
+      long zeroEnd = Math.min(end, size());
+      if (offset < zeroEnd) {
+        long firstWhole = (offset + Folio.SIZE - 1) >>> Folio.SHIFT;
+        long endWhole = zeroEnd >>> Folio.SHIFT;
+        if (firstWhole > endWhole) {
+          zeroPartialPage(task, offset, zeroEnd); // within one page
+        } else {
+          if (offset < firstWhole << Folio.SHIFT) {
+            zeroPartialPage(task, offset, firstWhole << Folio.SHIFT);
+          }
+          if (zeroEnd > endWhole << Folio.SHIFT) {
+            zeroPartialPage(task, endWhole << Folio.SHIFT, zeroEnd);
+          }
+          if (endWhole > firstWhole) {
+            cache().truncateRange(task, mapping(), firstWhole << Folio.SHIFT,
+                (endWhole << Folio.SHIFT) - 1);
+            synchronized (this) {
+              for (long i = firstWhole; i < endWhole; i++) {
+                Long b = blocks.remove(i);
+                if (b != null) {
+                  psb.free(b);
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      // Preallocate: a block for every page of the range, reading as zeros until written.
+      for (long i = offset >>> Folio.SHIFT; i <= (end - 1) >>> Folio.SHIFT; i++) {
+        Folio cached = mapping().lookup(i);
+        if (mapped(i) || (cached != null && cached.testFsFlag(PlantedAops.PG_RESERVED))) {
+          continue;
+        }
+        long b = psb.allocateNow(task);
+        psb.device().discard(b, 1);
+        map(i, b);
+      }
+    }
+    if ((mode & FallocMode.KEEP_SIZE) == 0 && end > size()
+        && (mode & FallocMode.PUNCH_HOLE) == 0) {
+      setSize(end);
+    }
+  }
+
+  /** A "reflink" that copies through the page cache: the same user-visible result. */
+  @Override
+  public void remapRange(Task task, Inode src, long srcOff, long dstOff, long len) {
+    PlantedAops aops = (PlantedAops) mapping().aops();
+    for (long done = 0; done < len; ) {
+      long s = srcOff + done;
+      long d = dstOff + done;
+      int n = (int) Math.min(len - done, Math.min(Folio.SIZE - (s & (Folio.SIZE - 1)),
+          Folio.SIZE - (d & (Folio.SIZE - 1))));
+      byte[] bytes = new byte[n];
+      if (s < src.size()) {
+        Folio sf = cache().readFolio(task, src.mapping(), s >>> Folio.SHIFT);
+        int avail = (int) Math.min(n, src.size() - s);
+        System.arraycopy(sf.data(), (int) (s & (Folio.SIZE - 1)), bytes, 0, avail);
+      }
+      Folio df = cache().grabFolio(task, mapping(), d >>> Folio.SHIFT);
+      try {
+        aops.prepare(task, this, df, n);
+        System.arraycopy(bytes, 0, df.data(), (int) (d & (Folio.SIZE - 1)), n);
+        df.markUptodate();
+        df.markDirty();
+        if (d + n > size()) {
+          setSize(d + n);
+        }
+      } finally {
+        df.unlock(task);
+      }
+      done += n;
+    }
+  }
+
+  @Override
+  public void fsync(Task task, long start, long end, boolean datasync) {
+    // The image commits every file's size: like ext4's ordered mode, write all data first so
+    // that no committed size points past data still only in the page cache.
+    psb.machine().pageCache().syncAll(task);
+    psb.persist();
   }
 
   @Override

@@ -26,11 +26,103 @@ final class PlantedSuperBlock extends SuperBlock {
   private long reserved;
   private long nextIno = 2;
 
-  PlantedSuperBlock(MountContext ctx, Bug bug) {
+  static final String IMAGE = "planted-image";
+
+  final boolean full;
+
+  PlantedSuperBlock(MountContext ctx, Bug bug, boolean full) {
     super(ctx);
     this.bug = bug;
-    this.nblocks = ctx.options().size("size") / org.vfsim.pagecache.Folio.SIZE;
-    this.root = new PlantedInode(this, 1, FileType.DIRECTORY, 0755);
+    this.full = full;
+    this.nblocks = full ? ctx.device().blocks()
+        : ctx.options().size("size") / org.vfsim.pagecache.Folio.SIZE;
+    Image image = full ? ctx.device().loadObject(IMAGE) : null;
+    this.root = image == null ? new PlantedInode(this, 1, FileType.DIRECTORY, 0755)
+        : load(image);
+  }
+
+  /** The durable metadata: every reachable inode, as a journal commit would hold it. */
+  static final class Image implements java.io.Serializable {
+    final Map<Long, InodeImage> inodes = new java.util.HashMap<>();
+    long nextIno;
+  }
+
+  /** One inode of the image. */
+  static final class InodeImage implements java.io.Serializable {
+    FileType type;
+    int mode;
+    long size;
+    java.util.TreeMap<Long, Long> blocks = new java.util.TreeMap<>();
+    java.util.TreeMap<String, Long> entries = new java.util.TreeMap<>();
+  }
+
+  private PlantedInode load(Image image) {
+    nextIno = image.nextIno;
+    Map<Long, PlantedInode> made = new java.util.HashMap<>();
+    for (Map.Entry<Long, InodeImage> e : image.inodes.entrySet()) {
+      InodeImage ii = e.getValue();
+      PlantedInode inode = new PlantedInode(this, e.getKey(), ii.type, ii.mode);
+      inode.setSize(ii.size);
+      ii.blocks.forEach((idx, b) -> {
+        inode.map(idx, b);
+        bitmap.set((int) (long) b);
+      });
+      made.put(e.getKey(), inode);
+      if (ii.type == FileType.REGULAR) {
+        files.add(inode);
+      }
+    }
+    for (Map.Entry<Long, InodeImage> e : image.inodes.entrySet()) {
+      PlantedInode dir = made.get(e.getKey());
+      e.getValue().entries.forEach((name, ino) -> dir.restoreEntry(name, made.get(ino)));
+    }
+    return made.get(1L);
+  }
+
+  /** Commits the metadata of everything reachable from the root (fsync, sync, unmount). */
+  void persist() {
+    if (!full) {
+      return;
+    }
+    device().flush(); // data before the metadata that points at it
+    Image image = new Image();
+    java.util.ArrayDeque<PlantedInode> todo = new java.util.ArrayDeque<>();
+    todo.add(root);
+    while (!todo.isEmpty()) {
+      PlantedInode i = todo.poll();
+      InodeImage ii = new InodeImage();
+      ii.type = i.type();
+      ii.mode = i.mode();
+      ii.size = i.size();
+      ii.blocks = new java.util.TreeMap<>(i.blockMap());
+      if (i.isDirectory()) {
+        for (org.vfsim.fs.DirEntry d : i.readdir()) {
+          ii.entries.put(d.name(), d.ino());
+          todo.add((PlantedInode) i.lookup(d.name()));
+        }
+      }
+      image.inodes.put(i.ino(), ii);
+    }
+    synchronized (this) {
+      image.nextIno = nextIno;
+    }
+    device().storeObject(IMAGE, image);
+  }
+
+  @Override
+  public void syncFs(Task task) {
+    persist();
+  }
+
+  @Override
+  public void unmount(Task task) {
+    persist();
+  }
+
+  /** fallocate: takes a block now for a page that has none (and no reservation). */
+  long allocateNow(Task task) {
+    reserve(task);
+    return allocateReserved();
   }
 
   @Override
