@@ -347,6 +347,70 @@ public abstract class FilesystemContract {
     sys.close(fd);
   }
 
+  @Test
+  public void remainingFileAndMemorySyscalls() {
+    int fd = sys.creat(fs.path("f"), 0644);
+    long buf = sys.mmapAnonymous(2L * PAGE);
+    sys.store(buf, pattern(300, 1));
+    assertEquals(300, sys.write(fd, buf, 300), "write(2) from user memory advances the offset");
+    int dup = sys.dup(fd);
+    assertEquals(100, sys.write(dup, buf, 100), "a dup shares the file description");
+    assertEquals(400, sys.lseek(fd, 0, Vfs.SEEK_CUR));
+    sys.close(dup);
+    sys.close(fd);
+    assertErrno(Errno.EBADF, () -> sys.preadBytes(fd, 1, 0)); // creat opened it O_WRONLY
+    int rd = sys.open(fs.path("f"), OpenFile.O_RDONLY);
+    long a = sys.mmapAnonymous(PAGE);
+    long b = sys.mmapAnonymous(PAGE);
+    assertEquals(400, sys.readv(rd, new long[] {a + 5, b}, new long[] {250, 1000}));
+    assertArrayEquals(pattern(250, 1), sys.load(a + 5, 250));
+    assertArrayEquals(Arrays.copyOfRange(pattern(300, 1), 250, 300), sys.load(b, 50));
+    assertEquals(100, sys.preadv(rd, new long[] {a}, new long[] {100}, 300));
+    assertArrayEquals(pattern(100, 1), sys.load(a, 100));
+    assertEquals(sys.statfs(MountedFilesystem.MOUNT_POINT), sys.fstatfs(rd));
+    long map = sys.mmap(0, PAGE, Mm.PROT_READ, Mm.MAP_SHARED, rd, 0);
+    assertErrno(Errno.EFAULT, () -> sys.store(map, new byte[1])); // read-only mapping
+    assertErrno(Errno.EACCES, () -> sys.mmap(0, PAGE, Mm.PROT_READ | Mm.PROT_WRITE,
+        Mm.MAP_SHARED, rd, 0));
+    sys.madvise(map, PAGE, Mm.MADV_DONTNEED);
+    assertArrayEquals(pattern(300, 1), sys.load(map, 300), "a dropped file page faults back in");
+    sys.munmap(map, PAGE);
+    sys.close(rd);
+    sys.store(buf, fill(10, 0x7f));
+    sys.mprotect(buf, PAGE, Mm.PROT_READ);
+    assertErrno(Errno.EFAULT, () -> sys.store(buf, new byte[1]));
+    sys.madvise(buf, PAGE, Mm.MADV_DONTNEED);
+    assertArrayEquals(new byte[10], sys.load(buf, 10), "an anonymous page dropped reads zeros");
+  }
+
+  @Test
+  public void fiemapCoversTheDataInOrder() {
+    int fd = create("f");
+    sys.pwriteBytes(fd, pattern(3 * PAGE, 1), 0);
+    sys.pwriteBytes(fd, pattern(2 * PAGE, 2), 1L << 20);
+    List<org.vfsim.fs.FiemapExtent> extents;
+    try {
+      extents = sys.fiemap(fd, 0, 0, Vfs.FIEMAP_FLAG_SYNC);
+    } catch (ErrnoException e) {
+      assumeTrue(e.errno() != Errno.EOPNOTSUPP,
+          filesystem().type().name() + " does not implement fiemap");
+      throw e;
+    }
+    long prevEnd = 0;
+    for (org.vfsim.fs.FiemapExtent e : extents) {
+      assertTrue(e.length() > 0 && e.logical() >= prevEnd, "extents sorted, disjoint: " + extents);
+      prevEnd = e.logicalEnd();
+    }
+    assertFalse(extents.isEmpty(), "5 pages of data have extents");
+    assertTrue(extents.get(extents.size() - 1).has(org.vfsim.fs.FiemapExtent.LAST),
+        "the last extent is flagged LAST: " + extents);
+    for (long off : new long[] {0, 2L * PAGE, 1L << 20, (1L << 20) + PAGE}) {
+      assertTrue(extents.stream().anyMatch(e -> e.logical() <= off && off < e.logicalEnd()),
+          "data at " + off + " is in an extent: " + extents);
+    }
+    sys.close(fd);
+  }
+
   // ---- sparse files ------------------------------------------------------------------------
 
   @Test

@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import org.vfsim.fs.AddressSpaceOperations;
 import org.vfsim.fs.DirEntry;
 import org.vfsim.fs.FallocMode;
+import org.vfsim.fs.FiemapExtent;
 import org.vfsim.fs.FileType;
 import org.vfsim.fs.Inode;
 import org.vfsim.kernel.Task;
@@ -188,6 +189,35 @@ final class PlantedInode extends Inode {
       }
       done += n;
     }
+  }
+
+  /** Mapped pages as byte extents, merged where both logical and physical blocks follow on. */
+  @Override
+  public List<FiemapExtent> fiemap(Task task, long start, long len) {
+    if (!psb.full) {
+      return super.fiemap(task, start, len);
+    }
+    List<FiemapExtent> out = new ArrayList<>();
+    long end = start + len;
+    for (Map.Entry<Long, Long> e : blockMap().entrySet()) {
+      long logical = e.getKey() << Folio.SHIFT;
+      long physical = e.getValue() << Folio.SHIFT;
+      if (logical + Folio.SIZE <= start || logical >= end) {
+        continue;
+      }
+      FiemapExtent last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last != null && last.logicalEnd() == logical
+          && last.physical() + last.length() == physical) {
+        out.set(out.size() - 1, new FiemapExtent(last.logical(), last.physical(),
+            last.length() + Folio.SIZE, 0));
+      } else {
+        out.add(new FiemapExtent(logical, physical, Folio.SIZE, 0));
+      }
+    }
+    if (!out.isEmpty()) {
+      out.set(out.size() - 1, out.get(out.size() - 1).withFlags(FiemapExtent.LAST));
+    }
+    return out;
   }
 
   @Override
