@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
@@ -731,17 +732,20 @@ public abstract class FilesystemContract {
     assertTrue(usedNow - usedBefore >= 1 << 20, "1 MiB written and synced uses at least 1 MiB: "
         + empty + " -> " + full);
     assertTrue(sys.fstat(fd).blocks() * 512 >= 1 << 20, "st_blocks counts it: " + sys.fstat(fd));
+    long dataBefore = usedBytes();
     sys.close(fd);
     sys.unlink(fs.path("f"));
     sys.sync();
     StatFs after = sys.statfs(MountedFilesystem.MOUNT_POINT);
-    assertTrue((after.blocks() - after.bfree()) * after.bsize() <= usedBefore,
-        "space back after unlink: " + empty + " -> " + after);
+    assertTrue(after.bfree() <= after.blocks() && after.bavail() <= after.bfree(), after.toString());
+    assertTrue(usedBytes() <= dataBefore - (1 << 20),
+        "data space back after unlink: " + dataBefore + " -> " + usedBytes() + " bytes");
   }
 
   // ---- the write path (spec section 7) -----------------------------------------------------
 
   @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   public void sourceIsAnMmapOfTheSamePage() {
     int fd = create("f");
     sys.pwriteBytes(fd, pattern(2 * PAGE, 1), 0);
@@ -759,6 +763,7 @@ public abstract class FilesystemContract {
   }
 
   @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   public void sourceUnmappedBetweenFaultInAndCopyStillWritesTheRightBytes() {
     int fd = create("f");
     long buf = sys.mmapAnonymous(5L * PAGE);
@@ -782,6 +787,7 @@ public abstract class FilesystemContract {
   }
 
   @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   public void halfMappedSourceWritesThePrefixThenEfault() {
     int fd = create("f");
     long region = sys.mmapAnonymous(3L * PAGE);
@@ -824,6 +830,7 @@ public abstract class FilesystemContract {
   }
 
   @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   public void reclaimDuringAWriteKeepsTheData() {
     int fd = create("f");
     byte[] old = pattern(8 * PAGE, 6);
@@ -851,6 +858,7 @@ public abstract class FilesystemContract {
   }
 
   @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   public void enospcPartWayReturnsBytesWrittenThenEnospcAndSpaceComesBack() {
     assumeTrue(MountedFilesystem.canLimitSize(filesystem().type()),
         filesystem().type().name() + " has neither a device nor a size= option: cannot fill it");
@@ -901,6 +909,7 @@ public abstract class FilesystemContract {
   }
 
   @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   public void enospcAtAChosenAllocationEndsTheWriteThere() {
     int fd = create("f");
     try (FaultInjection.Injection probe = FaultInjection.countAllocations(fs.machine())) {
@@ -939,6 +948,7 @@ public abstract class FilesystemContract {
    * write path that faulted under the page lock would deadlock here (and lockdep says so).
    */
   @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   public void abbaWritesFromEachOthersMappingsWithAQueuedMmapWriter() throws Exception {
     int fa = create("a");
     int fb = create("b");
