@@ -11,4 +11,12 @@ enum Bug {
   FREES_BLOCK_STILL_REFERENCED,
   /** {@code perform_write} copies with faults enabled while it holds the folio lock. */
   FAULTS_UNDER_FOLIO_LOCK,
+  /** {@code write_end} sets {@code i_size} from the length asked for, not the bytes committed. */
+  SIZE_FROM_LEN_NOT_COPIED,
+  /** {@code perform_write} reports the bytes it was asked for after a short write. */
+  OVERCOUNTS_SHORT_WRITE,
+  /** {@code fsync} commits nothing (device-backed variant): fsynced data dies in a power cut. */
+  FSYNC_COMMITS_NOTHING,
+  /** {@code statfs} reports more free blocks than there are. */
+  STATFS_FREE_EXCEEDS_TOTAL,
 }

@@ -93,11 +93,38 @@ class ContractCatchesPlantedBugsTest {
   }
 
   @Test
+  void sizeFromLengthIsCaughtByTheHalfMappedWrite() {
+    assertFailsWith(PlantedContracts.SizeFromLen.class,
+        "halfMappedSourceWritesThePrefixThenEfault", "i_size = pos + bytes committed");
+  }
+
+  @Test
+  void overcountedShortWriteIsCaughtByTheHalfMappedWrite() {
+    assertFailsWith(PlantedContracts.Overcounts.class,
+        "halfMappedSourceWritesThePrefixThenEfault", "bytes up to the unmapped page");
+  }
+
+  @Test
+  void fsyncThatCommitsNothingIsCaughtByThePowerCut() {
+    assertFailsWith(PlantedContracts.FsyncCommitsNothing.class,
+        "fsyncedDataAndSizeSurviveAPowerCut", "AssertionFailedError");
+  }
+
+  @Test
+  void insaneStatfsIsCaughtAfterAnyTest() {
+    assertFailsWith(PlantedContracts.InsaneStatfs.class, "openOfMissingFileIsEnoent",
+        "statfs: insane");
+  }
+
+  @Test
   void theSameMethodsPassOnTheCorrectPlantedFilesystem() {
     for (String m : List.of("halfMappedSourceWritesThePrefixThenEfault", "shortWritesLeakNoSpace",
         "truncateDownThenUpReadsZerosPastTheCut", "sourceIsAnMmapOfTheSamePage",
+        "openOfMissingFileIsEnoent",
         "abbaWritesFromEachOthersMappingsWithAQueuedMmapWriter")) {
       assertEquals(List.of(), failuresOf(PlantedNoneContractTest.class, m), m);
     }
+    assertEquals(List.of(), failuresOf(PlantedFullContractTest.class,
+        "fsyncedDataAndSizeSurviveAPowerCut"));
   }
 }

@@ -24,7 +24,7 @@ class FsxCatchesPlantedBugsTest {
 
   private static Fsx.Result run(Bug bug, Path replay) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Fsx.Result r = Fsx.run(new PlantedFsType(bug),
+    Fsx.Result r = Fsx.run(new PlantedFsType(bug, bug == Bug.FSYNC_COMMITS_NOTHING),
         Fsx.Options.defaults(SEED, OPS).withDeviceBytes(64L << 20).withReplayOut(replay),
         new PrintStream(out, true, StandardCharsets.UTF_8));
     System.out.println(out.toString(StandardCharsets.UTF_8));
@@ -75,6 +75,26 @@ class FsxCatchesPlantedBugsTest {
     assertCaught(Bug.FAULTS_UNDER_FOLIO_LOCK, "check lockdep:", tmp);
   }
 
+  @Test
+  void sizeFromLengthNotCommittedIsASizeFailure(@TempDir Path tmp) {
+    assertCaught(Bug.SIZE_FROM_LEN_NOT_COPIED, "check size:", tmp);
+  }
+
+  @Test
+  void overcountedShortWriteIsAReturnValueFailure(@TempDir Path tmp) {
+    assertCaught(Bug.OVERCOUNTS_SHORT_WRITE, "check return value:", tmp);
+  }
+
+  @Test
+  void fsyncThatCommitsNothingIsADurabilityFailure(@TempDir Path tmp) {
+    assertCaught(Bug.FSYNC_COMMITS_NOTHING, "check durability:", tmp);
+  }
+
+  @Test
+  void insaneStatfsIsAStatfsFailure(@TempDir Path tmp) {
+    assertCaught(Bug.STATFS_FREE_EXCEEDS_TOTAL, "check statfs:", tmp);
+  }
+
   private static void assertCaught(Bug bug, String check, Path tmp) {
     Path replay = tmp.resolve(bug + ".replay");
     Fsx.Result r = run(bug, replay);
@@ -86,7 +106,7 @@ class FsxCatchesPlantedBugsTest {
     assertEquals(replay, r.replayWritten());
     assertTrue(Files.exists(replay));
     // The replay file reproduces the same failure at the same operation.
-    Fsx.Result again = Fsx.replay(new PlantedFsType(bug), replay,
+    Fsx.Result again = Fsx.replay(new PlantedFsType(bug, bug == Bug.FSYNC_COMMITS_NOTHING), replay,
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     assertFalse(again.passed());
     assertEquals(r.operationsRun(), again.operationsRun());

@@ -62,8 +62,9 @@ class PlantedAops implements AddressSpaceOperations {
     if (copied > 0) {
       folio.markUptodate();
       folio.markDirty();
-      if (pos + copied > mapping.host().size()) {
-        mapping.host().setSize(pos + copied);
+      long end = pos + (sb.bug == Bug.SIZE_FROM_LEN_NOT_COPIED ? len : copied);
+      if (end > mapping.host().size()) {
+        mapping.host().setSize(end);
       }
     } else if (!folio.isDirty() && folio.testFsFlag(PG_RESERVED)
         && !((PlantedInode) mapping.host()).mapped(folio.index())) {
@@ -122,6 +123,19 @@ class PlantedAops implements AddressSpaceOperations {
         && !folio.testFsFlag(PG_RESERVED)) {
       sb.reserve(task);
       folio.setFsFlag(PG_RESERVED);
+    }
+  }
+
+  /** The planted miscount: a {@code perform_write} around the generic loop that overcounts. */
+  static final class OvercountingPerformWrite extends PlantedAops implements PerformWrite {
+    OvercountingPerformWrite(PlantedSuperBlock sb) {
+      super(sb);
+    }
+
+    @Override
+    public long performWrite(Kiocb iocb, IovIter from, long pos) {
+      long n = org.vfsim.write.GenericPerformWrite.run(iocb, from, pos);
+      return n + from.count(); // the bytes asked for, not the bytes written
     }
   }
 

@@ -42,4 +42,33 @@ final class PlantedContracts {
       return fut(Bug.FAULTS_UNDER_FOLIO_LOCK);
     }
   }
+
+  static class SizeFromLen extends FilesystemContract {
+    @Override
+    protected FilesystemUnderTest filesystem() {
+      return fut(Bug.SIZE_FROM_LEN_NOT_COPIED);
+    }
+  }
+
+  static class Overcounts extends FilesystemContract {
+    @Override
+    protected FilesystemUnderTest filesystem() {
+      return fut(Bug.OVERCOUNTS_SHORT_WRITE);
+    }
+  }
+
+  static class FsyncCommitsNothing extends FilesystemContract {
+    @Override
+    protected FilesystemUnderTest filesystem() {
+      return FilesystemUnderTest.of(new PlantedFsType(Bug.FSYNC_COMMITS_NOTHING, true))
+          .withDeviceBytes(64L << 20);
+    }
+  }
+
+  static class InsaneStatfs extends FilesystemContract {
+    @Override
+    protected FilesystemUnderTest filesystem() {
+      return fut(Bug.STATFS_FREE_EXCEEDS_TOTAL);
+    }
+  }
 }

@@ -29,8 +29,11 @@ final class PlantedInode extends Inode {
 
   @Override
   protected AddressSpaceOperations aops() {
-    return psb.bug == Bug.FAULTS_UNDER_FOLIO_LOCK ? new PlantedAops.FaultingPerformWrite(psb)
-        : new PlantedAops(psb);
+    return switch (psb.bug) {
+      case FAULTS_UNDER_FOLIO_LOCK -> new PlantedAops.FaultingPerformWrite(psb);
+      case OVERCOUNTS_SHORT_WRITE -> new PlantedAops.OvercountingPerformWrite(psb);
+      default -> new PlantedAops(psb);
+    };
   }
 
   synchronized Map<Long, Long> blockMap() {
@@ -224,6 +227,9 @@ final class PlantedInode extends Inode {
   public void fsync(Task task, long start, long end, boolean datasync) {
     // The image commits every file's size: like ext4's ordered mode, write all data first so
     // that no committed size points past data still only in the page cache.
+    if (psb.bug == Bug.FSYNC_COMMITS_NOTHING) {
+      return;
+    }
     psb.machine().pageCache().syncAll(task);
     psb.persist();
   }

@@ -171,7 +171,8 @@ final class PlantedSuperBlock extends SuperBlock {
 
   @Override
   public synchronized StatFs statfs() {
-    long free = nblocks - bitmap.cardinality() - reserved;
+    long free = nblocks - bitmap.cardinality() - reserved
+        + (bug == Bug.STATFS_FREE_EXCEEDS_TOTAL ? nblocks : 0);
     return new StatFs(0x504c4e54L, blockSize(), nblocks, free, free, 1 << 20, (1 << 20) - nextIno,
         255);
   }
