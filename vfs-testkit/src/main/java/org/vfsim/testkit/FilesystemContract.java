@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +33,7 @@ import org.vfsim.block.BlockDevice;
 import org.vfsim.fs.Capability;
 import org.vfsim.fs.DirEntry;
 import org.vfsim.fs.FallocMode;
+import org.vfsim.fs.FiemapExtent;
 import org.vfsim.fs.FileType;
 import org.vfsim.fs.OpenFile;
 import org.vfsim.fs.Stat;
@@ -389,7 +392,7 @@ public abstract class FilesystemContract {
     int fd = create("f");
     sys.pwriteBytes(fd, pattern(3 * PAGE, 1), 0);
     sys.pwriteBytes(fd, pattern(2 * PAGE, 2), 1L << 20);
-    List<org.vfsim.fs.FiemapExtent> extents;
+    List<FiemapExtent> extents;
     try {
       extents = sys.fiemap(fd, 0, 0, Vfs.FIEMAP_FLAG_SYNC);
     } catch (ErrnoException e) {
@@ -398,12 +401,12 @@ public abstract class FilesystemContract {
       throw e;
     }
     long prevEnd = 0;
-    for (org.vfsim.fs.FiemapExtent e : extents) {
+    for (FiemapExtent e : extents) {
       assertTrue(e.length() > 0 && e.logical() >= prevEnd, "extents sorted, disjoint: " + extents);
       prevEnd = e.logicalEnd();
     }
     assertFalse(extents.isEmpty(), "5 pages of data have extents");
-    assertTrue(extents.get(extents.size() - 1).has(org.vfsim.fs.FiemapExtent.LAST),
+    assertTrue(extents.get(extents.size() - 1).has(FiemapExtent.LAST),
         "the last extent is flagged LAST: " + extents);
     for (long off : new long[] {0, 2L * PAGE, 1L << 20, (1L << 20) + PAGE}) {
       assertTrue(extents.stream().anyMatch(e -> e.logical() <= off && off < e.logicalEnd()),
@@ -979,7 +982,7 @@ public abstract class FilesystemContract {
     CountDownLatch lockedPhase = new CountDownLatch(2);
     CountDownLatch readersWaiting = new CountDownLatch(2);
     ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
-    Set<Task> staged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Set<Task> staged = ConcurrentHashMap.newKeySet();
 
     Runnable removeCopyHook = fs.machine().hooks().install(HookPoint.BEFORE_ATOMIC_COPY, t -> {
       if (!writers.contains(t) || !staged.add(t)) {
@@ -998,7 +1001,7 @@ public abstract class FilesystemContract {
     });
     Runnable removeQueueHook = fs.machine().hooks().install(HookPoint.MMAP_WRITER_QUEUED,
         t -> writerQueued.countDown());
-    java.util.concurrent.atomic.AtomicInteger readerWaits = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger readerWaits = new AtomicInteger();
     Runnable removeWaitHook = fs.machine().hooks().install(HookPoint.MMAP_READER_WAIT, t -> {
       if (writers.contains(t)) {
         readerWaits.incrementAndGet();

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -142,7 +143,8 @@ final class FsxRun {
     } catch (LockdepViolation e) {
       // The first report is the cause; a later one (a lock left held) may have replaced it.
       StringBuilder all = new StringBuilder();
-      for (var r : fs.machine().lockValidator().reports()) {
+      for (var r : fs == null ? List.<org.vfsim.lockdep.LockdepReport>of()
+          : fs.machine().lockValidator().reports()) {
         all.append(r.render().strip()).append('\n');
       }
       failure = report("lockdep", all.isEmpty() ? e.getMessage() : all.toString());
@@ -388,7 +390,7 @@ final class FsxRun {
             : k == 2 ? selfSeg(f, off, len, undo) : null;
         if (seg == null || seg.len() != l) {
           if (seg != null) {
-            seg = new Seg(seg.addr(), l, java.util.Arrays.copyOf(seg.expect(), l), seg.kind());
+            seg = new Seg(seg.addr(), l, Arrays.copyOf(seg.expect(), l), seg.kind());
           } else {
             seg = anonSeg(l, false);
           }
@@ -398,7 +400,7 @@ final class FsxRun {
       }
       race = rng.nextInt(4) == 0;
       if (rng.nextInt(5) == 0) {
-        segs.add(new Seg(unmappedAddress(undo), 1 + rng.nextInt(Folio.SIZE), null, "unmapped"));
+        segs.add(new Seg(unmappedAddress(), 1 + rng.nextInt(Folio.SIZE), null, "unmapped"));
         kinds.append(",unmapped");
       }
       variant = kinds + (race ? " +unmap race" : "");
@@ -513,7 +515,8 @@ final class FsxRun {
     segs.add(new Seg(hole, 1 + rng.nextInt(Folio.SIZE), null, "unmapped"));
   }
 
-  private long unmappedAddress(List<Runnable> undo) {
+  /** An address with nothing mapped (a page mapped, then unmapped). */
+  private long unmappedAddress() {
     Syscalls sys = fs.sys();
     long region = sys.mmapAnonymous(Folio.SIZE);
     sys.munmap(region, Folio.SIZE);
@@ -767,7 +770,7 @@ final class FsxRun {
   private void firstDifference(String name, long off, byte[] expected, byte[] actual,
       String check) {
     int n = Math.min(expected.length, actual.length);
-    int i = java.util.Arrays.mismatch(expected, actual);
+    int i = Arrays.mismatch(expected, actual);
     if (i < 0) {
       return;
     }
