@@ -106,13 +106,12 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
 
   /**
    * {@code ext2_new_inode}: a file goes in its directory's group ({@code find_group_other}); a
-   * directory goes in the group with above-average free inodes and the most free blocks
-   * ({@code find_group_dir}, ext2's {@code oldalloc} rule, which spreads directories).
+   * new directory is spread to a group with few directories (see {@link #findGroupDir}).
    */
   InodeRecord newInode(Ext2ishInode parent, boolean dir, int mode) {
     synchronized (lock) {
       int pg = geo.inodeGroup(parent.rec.ino);
-      int group = dir ? findGroupDir() : findGroupOther(pg);
+      int group = dir ? findGroupDir(pg) : findGroupOther(pg);
       if (group < 0) {
         throw Errno.ENOSPC.exception("no free inodes");
       }
@@ -134,18 +133,27 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
     }
   }
 
-  private int findGroupDir() {
-    long avgFree = img.freeInodesCount / geo.groups;
+  /**
+   * Orlov's rule for a directory, without its randomness: scanning from the group after the
+   * parent's, the group with the fewest directories among those with at least the average
+   * free inodes and free blocks; with none, the rule for files.
+   */
+  private int findGroupDir(int parentGroup) {
+    int n = geo.groups;
+    long avgInodes = img.freeInodesCount / n;
+    long avgBlocks = img.freeBlocksCount / n;
     int best = -1;
-    for (int g = 0; g < geo.groups; g++) {
-      if (img.freeInodes[g] == 0 || img.freeInodes[g] < avgFree) {
+    for (int i = 0; i < n; i++) {
+      int g = (parentGroup + 1 + i) % n;
+      if (img.freeInodes[g] == 0 || img.freeInodes[g] < avgInodes
+          || img.freeBlocks[g] < avgBlocks) {
         continue;
       }
-      if (best < 0 || img.freeBlocks[g] > img.freeBlocks[best]) {
+      if (best < 0 || img.usedDirs[g] < img.usedDirs[best]) {
         best = g;
       }
     }
-    return best;
+    return best >= 0 ? best : findGroupOther(parentGroup);
   }
 
   private int findGroupOther(int parentGroup) {
