@@ -79,4 +79,27 @@ final class Ext2Fixture {
     }
     return out;
   }
+
+  /** Runs {@code op} as another thread of {@code t}'s process and waits for it (a staged race). */
+  static void onOtherThread(Ext2Fixture fx, org.vfsim.kernel.Task t,
+      java.util.function.Consumer<Syscalls> op) {
+    org.vfsim.kernel.Task other = t.process().newThread("other");
+    RuntimeException[] err = new RuntimeException[1];
+    Thread th = new Thread(() -> {
+      try {
+        op.accept(fx.machine.syscalls(other));
+      } catch (RuntimeException e) {
+        err[0] = e;
+      }
+    });
+    th.start();
+    try {
+      th.join();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    if (err[0] != null) {
+      throw err[0];
+    }
+  }
 }
