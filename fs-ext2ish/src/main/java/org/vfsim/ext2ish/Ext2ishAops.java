@@ -53,7 +53,7 @@ final class Ext2ishAops implements AddressSpaceOperations {
     PageBuffers bufs = PageBuffers.of(folio, bs);
     try {
       prepareBlocks(task, inode, folio, bufs, from, to);
-    } catch (ErrnoException e) {
+    } catch (RuntimeException e) {
       zeroNewBuffers(folio, bufs, from, to);
       folio.unlock(task);
       writeFailed(task, inode, pos + len);
@@ -88,8 +88,10 @@ final class Ext2ishAops implements AddressSpaceOperations {
           continue;
         }
         // A new block: zero what the copy will not overwrite, so no stale bytes leak.
-        if (blockEnd > to || blockStart < from) {
+        if (blockEnd > to) {
           folio.zero(Math.max(to, blockStart), blockEnd);
+        }
+        if (blockStart < from) {
           folio.zero(blockStart, Math.min(from, blockEnd));
         }
         bufs.fresh[b] = true;
