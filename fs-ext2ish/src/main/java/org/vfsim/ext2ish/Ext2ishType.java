@@ -108,9 +108,11 @@ public final class Ext2ishType implements FileSystemType {
     Counters c = new Counters();
     meta.setCounters(c);
     BlockAllocator alloc = new BlockAllocator(machine, img, meta, c);
-    BlockMap map = new BlockMap(img, alloc, meta, c);
     Task k = machine.kernelTask();
-    map.getBlockCreate(k, root, new AllocInfo(), 0, null);
+    // mke2fs puts the root directory's block at the first free block of group 0.
+    long[] block = alloc.newBlocks(k, geo.groupFirst(0) + geo.overheadOf(0), 1, null);
+    root.data[0] = block[0];
+    root.blocks = 1;
     root.dirBlockUse.add(InodeRecord.recLen(".") + InodeRecord.recLen(".."));
     root.size = bs;
     meta.writeAll(device);
