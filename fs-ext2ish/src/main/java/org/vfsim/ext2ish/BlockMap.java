@@ -116,12 +116,10 @@ final class BlockMap {
     }
     long data = fresh[indirect];
     cur[idx] = data;
-    if (arrBlock == 0 && level == 0) {
-      meta.dirtyInode(rec.ino);
-    } else if (level > 0) {
-      meta.dirty(arrBlock);
+    if (level > 0) {
+      meta.dirty(arrBlock); // the existing indirect block that now points at the new branch
     }
-    meta.dirtyInode(rec.ino);
+    meta.dirtyInode(rec.ino); // i_blocks, and i_block[] when the branch hangs off the inode
     rec.blocks += indirect + 1;
     counters.indirectAllocated += indirect;
     info.lastLogical = lblock;

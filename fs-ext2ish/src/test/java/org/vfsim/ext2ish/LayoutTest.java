@@ -119,7 +119,18 @@ class LayoutTest {
       }
     }
     fx.assertFsckClean();
-    return new long[] {ea.size(), eb.size(), shortest, ra.size(), rb.size()};
+    return new long[] {ea.size(), eb.size(), shortest, ra.size(), rb.size(),
+        Math.round(1000 * layoutScore(fx.blocksOf("a"))),
+        Math.round(1000 * layoutScore(fx.blocksOf("b")))};
+  }
+
+  /** Smith and Seltzer: the fraction of blocks after the first that follow the previous one. */
+  static double layoutScore(long[] blocks) {
+    int ok = 0;
+    for (int i = 1; i < blocks.length; i++) {
+      ok += blocks[i] == blocks[i - 1] + 1 ? 1 : 0;
+    }
+    return blocks.length < 2 ? 1 : ok / (double) (blocks.length - 1);
   }
 
   @Test
@@ -158,9 +169,10 @@ class LayoutTest {
     long[] without = interleave(
         new Ext2Fixture(256L << 20, 4096, true, "", "noreservation"), appends);
     System.out.printf("ext2ish 64 MiB interleaved appends: windows a=%d b=%d fiemap extents"
-        + " (a=%d b=%d runs across indirect blocks, shortest %d blocks);"
-        + " noreservation a=%d b=%d fiemap extents%n",
-        with[0], with[1], with[3], with[4], with[2], without[0], without[1]);
+        + " (a=%d b=%d runs across indirect blocks, shortest %d blocks, layout %.3f/%.3f);"
+        + " noreservation a=%d b=%d fiemap extents (layout %.3f/%.3f)%n",
+        with[0], with[1], with[3], with[4], with[2], with[5] / 1000.0, with[6] / 1000.0,
+        without[0], without[1], without[5] / 1000.0, without[6] / 1000.0);
     assertTrue(with[0] * 50 < without[0] && with[1] * 50 < without[1],
         "windows give far fewer extents");
     assertTrue(without[0] > appends * 9L / 10, "without windows nearly every append is an extent");
