@@ -175,6 +175,25 @@ final class BlockMap {
     return out;
   }
 
+  /** The file's indirect blocks only (no walk over data pointers of the leaves). */
+  void forEachIndirect(InodeRecord rec, java.util.function.LongConsumer sink) {
+    for (int d = 1; d <= 3; d++) {
+      walkIndirect(rec.data[InodeRecord.NDIR + d - 1], d, sink);
+    }
+  }
+
+  private void walkIndirect(long blk, int depth, java.util.function.LongConsumer sink) {
+    if (blk == 0) {
+      return;
+    }
+    sink.accept(blk);
+    if (depth > 1) {
+      for (long c : img.indirect.get(blk)) {
+        walkIndirect(c, depth - 1, sink);
+      }
+    }
+  }
+
   /** Every mapped block of the file and every indirect block, for fsck: {@code {block, 1 if indirect}}. */
   void forEachBlock(InodeRecord rec, java.util.function.BiConsumer<Long, Boolean> sink) {
     for (int i = 0; i < InodeRecord.NDIR; i++) {

@@ -213,11 +213,7 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
   void writeInodeMetadata(InodeRecord rec) {
     synchronized (lock) {
       TreeSet<Long> mine = new TreeSet<>();
-      map.forEachBlock(rec, (b, indirect) -> {
-        if (indirect) {
-          mine.add(b);
-        }
-      });
+      map.forEachIndirect(rec, mine::add);
       mine.add(geo.inodeBlock(rec.ino));
       meta.writeSome(dev(), mine);
     }
