@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.vfsim.Machine;
+import org.vfsim.block.BlockDevice;
 import org.vfsim.kernel.HookPoint;
 import org.vfsim.kernel.Task;
 import org.vfsim.syscall.Errno;
@@ -26,12 +27,17 @@ final class BlockAllocator {
   private final DiskImage img;
   private final Geometry geo;
   private final MetadataTracker meta;
+  private final BlockDevice dev;
+  private final int devPerFs;
   /** The reservation tree: every non-empty window by start block. */
   final TreeMap<Long, ReservationWindow> windows = new TreeMap<>();
   final Counters counters;
 
-  BlockAllocator(Machine machine, DiskImage img, MetadataTracker meta, Counters counters) {
+  BlockAllocator(Machine machine, BlockDevice dev, DiskImage img, MetadataTracker meta,
+      Counters counters) {
     this.machine = machine;
+    this.dev = dev;
+    this.devPerFs = img.geo.blockSize / dev.blockSize();
     this.img = img;
     this.geo = img.geo;
     this.meta = meta;
@@ -102,12 +108,30 @@ final class BlockAllocator {
     long block = geo.groupFirst(group) + first;
     img.freeBlocks[group] -= n;
     img.freeBlocksCount -= n;
+    discardStale(group, first, n);
     counters.blocksAllocated += n;
     if (block == goal) {
       counters.goalHits++;
     }
     meta.dirtyGroup(group);
     return new long[] {block, n};
+  }
+
+  /**
+   * Discards the stale blocks of a new allocation. Not ext2 (which would let a power cut show a
+   * freed file's bytes in a block whose new owner's data never reached the disk, once another
+   * file's fsync stored the image): with it, such a block reads as zeros, as the hole it was.
+   */
+  private void discardStale(int group, int first, int n) {
+    BitSet stale = img.staleFree[group];
+    int end = first + n;
+    for (int i = stale.nextSetBit(first); i >= 0 && i < end; ) {
+      int stop = Math.min(end, stale.nextClearBit(i));
+      dev.discard((geo.groupFirst(group) + i) * devPerFs, (long) (stop - i) * devPerFs);
+      counters.blocksDiscarded += stop - i;
+      stale.clear(i, stop);
+      i = stale.nextSetBit(stop);
+    }
   }
 
   /** {@code ext2_try_to_allocate_with_rsv}: returns {@code first << 32 | n} or -1. */
@@ -333,7 +357,10 @@ final class BlockAllocator {
     return next < end ? next : -1;
   }
 
-  /** {@code ext2_free_blocks}: clears a run of blocks in the bitmaps and counters. */
+  /**
+   * {@code ext2_free_blocks}: clears a run of blocks in the bitmaps and counters. The blocks keep
+   * their bytes (a stored image may still map them to their old owner) and are marked stale.
+   */
   void freeBlocks(long block, long n) {
     counters.freeCalls++;
     for (long b = block; b < block + n; b++) {
@@ -344,6 +371,7 @@ final class BlockAllocator {
         throw new IllegalStateException("freeing free or system block " + b);
       }
       bitmap.clear(rel);
+      img.staleFree[g].set(rel);
       img.freeBlocks[g]++;
       img.freeBlocksCount++;
       counters.blocksFreed++;

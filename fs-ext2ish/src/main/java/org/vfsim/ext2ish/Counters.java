@@ -10,6 +10,7 @@ final class Counters {
   long blocksAllocated;
   long blocksFreed;
   long freeCalls;
+  long blocksDiscarded;
   long enospc;
   long windowsOpened;
   long windowGrown;
@@ -34,6 +35,7 @@ final class Counters {
         .put("blocks_allocated", blocksAllocated)
         .put("blocks_freed", blocksFreed)
         .put("free_calls", freeCalls)
+        .put("blocks_discarded", blocksDiscarded)
         .put("enospc", enospc)
         .put("rsv_windows_opened", windowsOpened)
         .put("rsv_windows_grown", windowGrown)

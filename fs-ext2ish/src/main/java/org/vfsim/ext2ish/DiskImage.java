@@ -18,6 +18,13 @@ final class DiskImage implements Serializable {
   final Geometry geo;
   final BitSet[] blockBitmap;
   final BitSet[] inodeBitmap;
+  /**
+   * Free blocks that may still hold an old owner's bytes; they are discarded when allocated, so
+   * a block whose new data never reached the disk reads as zeros, not as someone else's data.
+   */
+  final BitSet[] staleFree;
+  /** EXT2_VALID_FS: set by mkfs and a clean unmount, cleared while mounted. */
+  boolean valid = true;
   final int[] freeBlocks;
   final int[] freeInodes;
   final int[] usedDirs;
@@ -32,6 +39,7 @@ final class DiskImage implements Serializable {
     int g = geo.groups;
     blockBitmap = new BitSet[g];
     inodeBitmap = new BitSet[g];
+    staleFree = new BitSet[g];
     freeBlocks = new int[g];
     freeInodes = new int[g];
     usedDirs = new int[g];
@@ -39,6 +47,7 @@ final class DiskImage implements Serializable {
       blockBitmap[i] = new BitSet(geo.blocksInGroup(i));
       blockBitmap[i].set(0, geo.overheadOf(i));
       inodeBitmap[i] = new BitSet(geo.inodesPerGroup);
+      staleFree[i] = new BitSet(geo.blocksInGroup(i));
       freeBlocks[i] = geo.blocksInGroup(i) - geo.overheadOf(i);
       freeInodes[i] = geo.inodesPerGroup;
       freeBlocksCount += freeBlocks[i];
@@ -48,6 +57,20 @@ final class DiskImage implements Serializable {
     inodeBitmap[0].set(0, Geometry.FIRST_INO - 1);
     freeInodes[0] -= Geometry.FIRST_INO - 1;
     freeInodesCount -= Geometry.FIRST_INO - 1;
+  }
+
+  /**
+   * Mount: after anything but a clean unmount, any free block may hold bytes written after the
+   * image was stored, so all of them count as stale.
+   */
+  void mounted() {
+    if (!valid) {
+      for (int g = 0; g < geo.groups; g++) {
+        staleFree[g].set(0, geo.blocksInGroup(g));
+        staleFree[g].andNot(blockBitmap[g]);
+      }
+    }
+    valid = false;
   }
 
   /** Blocks taken by superblock backups, descriptor tables, bitmaps and inode tables. */

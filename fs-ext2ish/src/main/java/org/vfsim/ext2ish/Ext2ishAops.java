@@ -47,12 +47,19 @@ final class Ext2ishAops implements AddressSpaceOperations {
     Task task = iocb.task();
     Ext2ishInode inode = (Ext2ishInode) mapping.host();
     long index = pos >>> Folio.SHIFT;
+    long size = inode.size();
+    if (pos > size && (size >>> Folio.SHIFT) != index) {
+      sizeExtended(task, inode, size); // the write leaves a gap after the old EOF page
+    }
     Folio folio = mapping.cache().grabFolio(task, mapping, index);
     int from = (int) (pos & (Folio.SIZE - 1));
     int to = from + len;
     PageBuffers bufs = PageBuffers.of(folio, bs);
     try {
       prepareBlocks(task, inode, folio, bufs, from, to);
+      if (pos > size && (size >>> Folio.SHIFT) == index) {
+        folio.zero((int) (size & (Folio.SIZE - 1)), from); // stale bytes between EOF and pos
+      }
     } catch (RuntimeException e) {
       zeroNewBuffers(folio, bufs, from, to);
       folio.unlock(task);
@@ -103,8 +110,60 @@ final class Ext2ishAops implements AddressSpaceOperations {
       }
       if (!bufs.uptodate[b] && (blockStart < from || blockEnd > to)) {
         readBlock(r[0], folio.data(), blockStart);
+        zeroPastEof(folio, b, inode.size());
         bufs.uptodate[b] = true;
       }
+    }
+  }
+
+  /**
+   * Zeroes the part of block {@code b} of the folio at or past {@code size} just read from disk.
+   * ext2 zeroes it at writeback, but after a power cut the image may hold a size whose EOF block
+   * was last written when the file was longer; zeroing here keeps those bytes from ever being
+   * read or exposed by a later extension.
+   */
+  private void zeroPastEof(Folio folio, int b, long size) {
+    long blockPos = folio.pos() + (long) b * bs;
+    if (size < blockPos + bs) {
+      folio.zero(b * bs + (int) Math.max(0, size - blockPos), (b + 1) * bs);
+    }
+  }
+
+  /**
+   * {@code pagecache_isize_extended} (with the zeroing of recent kernels): i_size grows past
+   * {@code oldSize}; bytes of the old EOF page past it (mmap may have stored there) become
+   * zeros, and the old EOF block, if mapped, is zeroed and dirtied so the disk copy is too.
+   */
+  void sizeExtended(Task task, Ext2ishInode inode, long oldSize) {
+    int inPage = (int) (oldSize & (Folio.SIZE - 1));
+    if (inPage == 0) {
+      return;
+    }
+    long phys = 0;
+    if (oldSize % bs != 0) {
+      synchronized (fs.lock) {
+        phys = fs.map.lookup(inode.rec, oldSize / bs);
+      }
+    }
+    Mapping mapping = inode.mapping();
+    long index = oldSize >>> Folio.SHIFT;
+    Folio folio = phys != 0 ? fs.machine().pageCache().readFolio(task, mapping, index)
+        : mapping.lookup(index);
+    if (folio == null) {
+      return;
+    }
+    folio.lock(task);
+    try {
+      if (folio.isRemoved()) {
+        return;
+      }
+      folio.zero(inPage, Folio.SIZE);
+      if (phys != 0) {
+        PageBuffers.of(folio, bs).dirty[inPage / bs] = true;
+        folio.markDirty();
+      }
+    } finally {
+      folio.unlock(task);
     }
   }
 
@@ -248,6 +307,7 @@ final class Ext2ishAops implements AddressSpaceOperations {
         folio.zero(b * bs, (b + 1) * bs);
       } else {
         readBlock(phys, folio.data(), b * bs);
+        zeroPastEof(folio, b, size);
       }
       bufs.uptodate[b] = true;
     }

@@ -228,8 +228,11 @@ final class Ext2ishInode extends Inode {
   public void setattrSize(Task task, long newSize) {
     int bs = fs.geo.blockSize;
     int tail = (int) (newSize % bs);
-    if (tail != 0 && newSize < size()) {
+    long oldSize = size();
+    if (tail != 0 && newSize < oldSize) {
       fs.aops.zeroBlockTail(task, this, newSize);
+    } else if (newSize > oldSize) {
+      fs.aops.sizeExtended(task, this, oldSize);
     }
     truncateSetsize(task, newSize);
     truncateBlocks(newSize);

@@ -45,7 +45,7 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
     this.devPerFs = geo.blockSize / dev.blockSize();
     this.meta = new MetadataTracker(geo, dev.blockSize());
     meta.setCounters(counters);
-    this.alloc = new BlockAllocator(ctx.machine(), img, meta, counters);
+    this.alloc = new BlockAllocator(ctx.machine(), dev, img, meta, counters);
     this.map = new BlockMap(img, alloc, meta, counters);
     this.reservation = !ctx.options().flag("noreservation");
     long w = ctx.options().number("reservation_window");
@@ -229,9 +229,15 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
     dev().flush();
   }
 
+  /** {@code ext2_put_super}: a clean unmount marks the image valid again. */
   @Override
   public void unmount(Task task) {
-    syncFs(task);
+    synchronized (lock) {
+      meta.writeAll(dev());
+      img.valid = true;
+    }
+    storeImage();
+    dev().flush();
   }
 
   @Override

@@ -107,7 +107,7 @@ public final class Ext2ishType implements FileSystemType {
     MetadataTracker meta = new MetadataTracker(geo, device.blockSize());
     Counters c = new Counters();
     meta.setCounters(c);
-    BlockAllocator alloc = new BlockAllocator(machine, img, meta, c);
+    BlockAllocator alloc = new BlockAllocator(machine, device, img, meta, c);
     Task k = machine.kernelTask();
     // mke2fs puts the root directory's block at the first free block of group 0.
     long[] block = alloc.newBlocks(k, geo.groupFirst(0) + geo.overheadOf(0), 1, null);
@@ -133,6 +133,7 @@ public final class Ext2ishType implements FileSystemType {
     if (img.geo.blockSize % dev.blockSize() != 0) {
       throw Errno.EINVAL.exception("block size mismatch");
     }
+    img.mounted();
     return new Ext2ishSuperBlock(ctx, img);
   }
 }

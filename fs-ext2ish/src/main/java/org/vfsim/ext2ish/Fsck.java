@@ -80,6 +80,7 @@ final class Fsck {
             first + i);
       }
       r.check(bm.nextSetBit(size) < 0, "group %d bitmap has bits past the group end", g);
+      r.check(!img.staleFree[g].intersects(bm), "group %d: a block in use is marked stale", g);
       int free = size - bm.cardinality();
       r.check(free == img.freeBlocks[g], "group %d: %d free blocks counted, bitmap has %d", g,
           img.freeBlocks[g], free);
