@@ -55,6 +55,23 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
     }
     this.windowBlocks = (int) w;
     this.aops = new Ext2ishAops(this);
+    releaseOrphans();
+  }
+
+  /**
+   * Inodes with no links left in the image were open and unlinked when the image was stored;
+   * nobody can hold them after a mount, so their blocks and inodes are freed now (what e2fsck or
+   * ext3's orphan list does for ext2's crash).
+   */
+  private void releaseOrphans() {
+    synchronized (lock) {
+      for (InodeRecord rec : List.copyOf(img.inodes.values())) {
+        if (rec.nlink == 0) {
+          map.truncate(rec, 0);
+          freeInode(rec);
+        }
+      }
+    }
   }
 
   BlockDevice dev() {

@@ -63,6 +63,52 @@ final class Fsck {
             rec.size, past[0]);
       }
     }
+    // Pass 2 and 4: entries point at live inodes; link counts and rec_len accounting agree.
+    Map<Long, Integer> links = new HashMap<>();
+    for (InodeRecord rec : img.inodes.values()) {
+      if (!rec.dir) {
+        continue;
+      }
+      int used = InodeRecord.recLen(".") + InodeRecord.recLen("..");
+      int[] perBlock = new int[rec.dirBlockUse.size()];
+      if (perBlock.length > 0) {
+        perBlock[0] = used;
+      }
+      for (Map.Entry<String, InodeRecord.DirSlot> e : rec.entries.entrySet()) {
+        InodeRecord.DirSlot slot = e.getValue();
+        InodeRecord target = img.inodes.get(slot.ino());
+        if (target == null) {
+          r.problem("entry '%s' in directory %d points at free inode %d", e.getKey(), rec.ino,
+              slot.ino());
+          continue;
+        }
+        r.check(target.dir == slot.dir(), "entry '%s' in directory %d has the wrong type",
+            e.getKey(), rec.ino);
+        links.merge(slot.ino(), 1, Integer::sum);
+        if (target.dir) {
+          links.merge(rec.ino, 1, Integer::sum); // the child's ".."
+        }
+        if (slot.block() < perBlock.length) {
+          perBlock[slot.block()] += slot.recLen();
+        } else {
+          r.problem("entry '%s' in directory %d lies in block %d past its %d blocks", e.getKey(),
+              rec.ino, slot.block(), perBlock.length);
+        }
+      }
+      for (int i = 0; i < perBlock.length; i++) {
+        r.check(perBlock[i] == rec.dirBlockUse.get(i),
+            "directory %d block %d: %d bytes of entries, %d accounted", rec.ino, i, perBlock[i],
+            rec.dirBlockUse.get(i));
+      }
+    }
+    for (InodeRecord rec : img.inodes.values()) {
+      int expected = links.getOrDefault(rec.ino, 0) + (rec.dir ? 1 : 0); // a directory's "."
+      if (rec.ino == Geometry.ROOT_INO) {
+        expected++; // the root's ".." is itself
+      }
+      r.check(rec.nlink == expected, "inode %d: i_links_count %d, counted %d", rec.ino,
+          rec.nlink, expected);
+    }
     for (Long b : img.indirect.keySet()) {
       r.check(referencedIndirect.contains(b), "indirect block %d belongs to no inode", b);
     }

@@ -110,4 +110,19 @@ class FsckCheckerTest {
     fx.sb.img.inodeBitmap[g].clear((int) ((ino - 1) % fx.sb.geo.inodesPerGroup));
     assertCaught(fx, "free in inode bitmap");
   }
+
+  @Test
+  void linkCountsAndDirectoryEntries() {
+    Ext2Fixture fx = withFile();
+    Ext2ishInode inode = (Ext2ishInode) fx.machine.vfs().resolve("/mnt/f");
+    inode.setNlink(2);
+    assertCaught(fx, "i_links_count 2, counted 1");
+    inode.setNlink(1);
+    InodeRecord root = ((Ext2ishInode) fx.sb.root()).rec;
+    root.entries.put("ghost", new InodeRecord.DirSlot(9999, false, 0, 16));
+    assertCaught(fx, "points at free inode");
+    root.entries.remove("ghost");
+    root.dirBlockUse.set(0, root.dirBlockUse.get(0) + 4);
+    assertCaught(fx, "bytes of entries");
+  }
 }

@@ -151,4 +151,19 @@ class PowerCutTest {
     assertEquals(4 * PAGE, fx.sys.fstat(back).size());
     assertArrayEquals(new byte[4 * PAGE], fx.sys.preadBytes(back, 4 * PAGE, 0));
   }
+
+  @Test
+  void anOpenUnlinkedFileIsFreedAtTheNextMount() {
+    Ext2Fixture fx = Ext2Fixture.small();
+    long free0 = fx.freeBlocks();
+    int a = fx.create("a");
+    fx.sys.writeBytes(a, new byte[20 * PAGE]);
+    fx.sys.unlink("/mnt/a");
+    fx.sys.fsync(a); // the image now holds an inode with no links
+    fx.machine.powerCut();
+    fx.afterPowerCut();
+    fx.assertFsckClean();
+    assertEquals(free0, fx.freeBlocks());
+    assertEquals(fx.sb.geo.inodesCount() - Geometry.FIRST_INO + 1, fx.sb.statfs().ffree());
+  }
 }
