@@ -58,7 +58,7 @@ final class Ext2ishAops implements AddressSpaceOperations {
     try {
       prepareBlocks(task, inode, folio, bufs, from, to);
       if (pos > size && (size >>> Folio.SHIFT) == index) {
-        folio.zero((int) (size & (Folio.SIZE - 1)), from); // stale bytes between EOF and pos
+        zeroGapAfterEof(inode, folio, bufs, size, from);
       }
     } catch (RuntimeException e) {
       zeroNewBuffers(folio, bufs, from, to);
@@ -126,6 +126,34 @@ final class Ext2ishAops implements AddressSpaceOperations {
     long blockPos = folio.pos() + (long) b * bs;
     if (size < blockPos + bs) {
       folio.zero(b * bs + (int) Math.max(0, size - blockPos), (b + 1) * bs);
+    }
+  }
+
+  /**
+   * A write into the old EOF page past EOF: the bytes between EOF and the write become zeros,
+   * and the old EOF block, if mapped, is dirtied so its disk copy (which may hold stale bytes
+   * past EOF after a power cut) is rewritten even if the write does not cover it.
+   */
+  private void zeroGapAfterEof(Ext2ishInode inode, Folio folio, PageBuffers bufs, long size,
+      int from) {
+    int eof = (int) (size & (Folio.SIZE - 1));
+    folio.zero(eof, from);
+    if (size % bs == 0) {
+      return;
+    }
+    long phys;
+    synchronized (fs.lock) {
+      phys = fs.map.lookup(inode.rec, size / bs);
+    }
+    int b = eof / bs;
+    if (phys != 0) {
+      if (!bufs.uptodate[b]) {
+        readBlock(phys, folio.data(), b * bs);
+      }
+      folio.zero(eof, (b + 1) * bs);
+      bufs.uptodate[b] = true;
+      bufs.dirty[b] = true;
+      folio.markDirty();
     }
   }
 
