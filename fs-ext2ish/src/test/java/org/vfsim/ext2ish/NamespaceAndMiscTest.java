@@ -129,4 +129,22 @@ class NamespaceAndMiscTest {
     assertEquals(fx.sb.counters().get("metadata_blocks_written"),
         fx.dev.counters().metadataBlocksWritten() - metaAtMount, "all metadata I/O is counted by the fs");
   }
+
+  @Test
+  void mkfsSizeAndGeometryOptions() {
+    Ext2Fixture fx = new Ext2Fixture(64L << 20, 1024, true,
+        "size=16m,blocks_per_group=2048,inodes_per_group=64", "");
+    Geometry geo = fx.sb.geo;
+    assertEquals(1024, geo.blockSize);
+    assertEquals(16L * 1024, geo.blocksCount, "the filesystem uses 16 MiB of the 64 MiB device");
+    assertEquals(1, geo.firstDataBlock, "1 KiB blocks: the superblock is block 1");
+    assertEquals((16 * 1024 - 1 + 2047) / 2048, geo.groups);
+    assertEquals(64, geo.inodesPerGroup);
+    assertEquals(geo.groups * 64L, fx.sb.statfs().files());
+    // Backups of the superblock only in groups 0, 1 and powers of 3, 5, 7.
+    assertTrue(Geometry.hasSuperBackup(7) && Geometry.hasSuperBackup(9)
+        && !Geometry.hasSuperBackup(6) && !Geometry.hasSuperBackup(10));
+    assertEquals(geo.overheadOf(1), geo.overheadOf(2) + 1 + geo.gdtBlocks);
+    fx.assertFsckClean();
+  }
 }
