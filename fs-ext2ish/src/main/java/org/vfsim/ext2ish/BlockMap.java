@@ -2,6 +2,8 @@ package org.vfsim.ext2ish;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 import org.vfsim.kernel.Task;
 import org.vfsim.syscall.Errno;
@@ -176,13 +178,13 @@ final class BlockMap {
   }
 
   /** The file's indirect blocks only (no walk over data pointers of the leaves). */
-  void forEachIndirect(InodeRecord rec, java.util.function.LongConsumer sink) {
+  void forEachIndirect(InodeRecord rec, LongConsumer sink) {
     for (int d = 1; d <= 3; d++) {
       walkIndirect(rec.data[InodeRecord.NDIR + d - 1], d, sink);
     }
   }
 
-  private void walkIndirect(long blk, int depth, java.util.function.LongConsumer sink) {
+  private void walkIndirect(long blk, int depth, LongConsumer sink) {
     if (blk == 0) {
       return;
     }
@@ -195,7 +197,7 @@ final class BlockMap {
   }
 
   /** Every mapped block of the file and every indirect block, for fsck: {@code {block, 1 if indirect}}. */
-  void forEachBlock(InodeRecord rec, java.util.function.BiConsumer<Long, Boolean> sink) {
+  void forEachBlock(InodeRecord rec, BiConsumer<Long, Boolean> sink) {
     for (int i = 0; i < InodeRecord.NDIR; i++) {
       if (rec.data[i] != 0) {
         sink.accept(rec.data[i], false);
@@ -206,7 +208,7 @@ final class BlockMap {
     }
   }
 
-  private void walk(long blk, int depth, java.util.function.BiConsumer<Long, Boolean> sink) {
+  private void walk(long blk, int depth, BiConsumer<Long, Boolean> sink) {
     if (blk == 0) {
       return;
     }

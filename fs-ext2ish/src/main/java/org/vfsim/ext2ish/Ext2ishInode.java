@@ -2,6 +2,7 @@ package org.vfsim.ext2ish;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.vfsim.fs.AddressSpaceOperations;
 import org.vfsim.fs.DirEntry;
@@ -260,7 +261,7 @@ final class Ext2ishInode extends Inode {
     fs.writeInodeMetadata(rec);
     if (rec.dir) {
       synchronized (fs.lock) {
-        java.util.TreeSet<Long> blocks = new java.util.TreeSet<>();
+        TreeSet<Long> blocks = new TreeSet<>();
         fs.map.forEachData(rec, 0, (l, p) -> blocks.add(p));
         fs.meta.writeSome(fs.dev(), blocks);
       }

@@ -1,5 +1,6 @@
 package org.vfsim.ext2ish;
 
+import java.util.Arrays;
 import org.vfsim.pagecache.Folio;
 
 /**
@@ -26,7 +27,7 @@ final class PageBuffers {
     }
     PageBuffers b = new PageBuffers(Folio.SIZE / blockSize);
     if (folio.isUptodate()) {
-      java.util.Arrays.fill(b.uptodate, true);
+      Arrays.fill(b.uptodate, true);
     }
     folio.setFsPrivate(b);
     return b;
