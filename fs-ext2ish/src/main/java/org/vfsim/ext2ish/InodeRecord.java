@@ -1,0 +1,48 @@
+package org.vfsim.ext2ish;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The on-disk inode ({@code struct ext2_inode}) plus, for a directory, its entries. */
+final class InodeRecord implements Serializable {
+  private static final long serialVersionUID = 1;
+  /** i_block[]: 12 direct pointers, then single, double and triple indirect. */
+  static final int NDIR = 12;
+  static final int IND = 12;
+  static final int DIND = 13;
+  static final int TIND = 14;
+
+  final long ino;
+  final boolean dir;
+  int mode;
+  int uid;
+  int gid;
+  int nlink;
+  long size;
+  final long[] data = new long[15];
+  /** i_blocks in filesystem blocks: data plus indirect blocks. */
+  long blocks;
+  /** Directory entries (name -> slot); each lives in one of the directory's blocks. */
+  final Map<String, DirSlot> entries = new TreeMap<>();
+  /** Bytes used in each directory block (ext2 rec_len accounting). */
+  final List<Integer> dirBlockUse = new ArrayList<>();
+
+  InodeRecord(long ino, boolean dir, int mode) {
+    this.ino = ino;
+    this.dir = dir;
+    this.mode = mode;
+    this.nlink = dir ? 2 : 1;
+  }
+
+  /** One directory entry: the target inode and the directory block that holds it. */
+  record DirSlot(long ino, boolean dir, int block, int recLen) implements Serializable {}
+
+  /** ext2's rec_len for a name: 8 bytes of header plus the name, rounded up to 4. */
+  static int recLen(String name) {
+    int len = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    return (8 + len + 3) & ~3;
+  }
+}
