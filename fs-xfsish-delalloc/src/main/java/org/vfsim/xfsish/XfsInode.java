@@ -286,36 +286,38 @@ final class XfsInode extends Inode {
 
   /**
    * Zeroes {@code [from, to)} within one page through the page cache ({@code iomap_zero_range}
-   * for a partial block): only where the bytes could be seen - a cached page, or a written
-   * block - and dirtying it only if the block holds data on disk or the page was dirty already.
+   * for a partial block) and says whether it dirtied anything ({@code did_zeroing}). A written
+   * or delayed block is always zeroed and dirtied, even if the cached bytes already read as
+   * zeros: past EOF the page cache shows zeros while the block on disk may still hold the bytes
+   * a truncate cut off, and they must be overwritten before a larger size reaches the disk.
+   * Holes and unwritten blocks read as zeros from disk, so only a dirty cached page there is
+   * zeroed (and stays dirty).
    */
-  void zeroPartial(Task task, long from, long to) {
+  boolean zeroPartial(Task task, long from, long to) {
     if (to <= from) {
-      return;
+      return false;
     }
     long idx = from >>> Folio.SHIFT;
     State st = xsb.bmap.stateAt(this, idx);
     if (mapping().lookup(idx) == null && st != State.NORM) {
-      return;
+      return false;
     }
     Folio f = cache().readFolio(task, mapping(), idx);
     f.lock(task);
     try {
       if (f.isRemoved()) {
-        return;
+        return false;
       }
       int a = (int) (from - f.pos());
       int b = (int) Math.min(Folio.SIZE, to - f.pos());
-      boolean nonzero = false;
-      for (int i = a; i < b && !nonzero; i++) {
-        nonzero = f.data()[i] != 0;
-      }
-      if (nonzero) {
+      if (st == State.NORM || st == State.DELAY || f.isDirty()) {
         f.zero(a, b);
-        if (st == State.NORM || f.isDirty()) {
-          f.markDirty();
-        }
+        f.markDirty();
+        return true;
       }
+      // A clean page over a hole or unwritten block: nothing on disk to overwrite.
+      f.zero(a, b);
+      return false;
     } finally {
       f.unlock(task);
     }
@@ -337,17 +339,29 @@ final class XfsInode extends Inode {
   @Override
   public void setattrSize(Task task, long newSize) {
     long old = size();
+    boolean didZeroing = false;
     if (newSize > old) {
       if ((old & (Folio.SIZE - 1)) != 0) {
-        zeroPartial(task, old, (old | (Folio.SIZE - 1)) + 1);
+        didZeroing = zeroPartial(task, old, (old | (Folio.SIZE - 1)) + 1);
       }
       truncateSetsize(task, newSize);
     } else if (newSize < old) {
       if ((newSize & (Folio.SIZE - 1)) != 0) {
-        zeroPartial(task, newSize, (newSize | (Folio.SIZE - 1)) + 1); // iomap_truncate_page
+        // iomap_truncate_page
+        didZeroing = zeroPartial(task, newSize, (newSize | (Folio.SIZE - 1)) + 1);
       }
       truncateSetsize(task, newSize);
       xsb.bmap.freeRange(this, (newSize + xsb.bs - 1) / xsb.bs, Long.MAX_VALUE / xsb.bs);
+    }
+    // The new size is about to be logged: the zeroing above, and any data between the on-disk
+    // size and the new one, must be on disk first, or a crash exposes stale or missing blocks
+    // under the logged size (xfs_setattr_size: write and wait [i_disk_size, newsize - 1]).
+    long disk;
+    synchronized (xsb) {
+      disk = diskSize;
+    }
+    if ((didZeroing || (newSize > disk && old != disk)) && disk <= newSize - 1) {
+      cache().writeAndWait(task, mapping(), disk, newSize - 1);
     }
     synchronized (xsb) {
       diskSize = newSize;
