@@ -125,7 +125,11 @@ final class BtrfsFs extends SuperBlock {
       freeSpace.add(at, layout.dataEnd() - at);
     }
     for (InodeItem item : root.inodes.values()) {
-      inodes.put(item.ino, new BtrfsInode(this, item));
+      BtrfsInode inode = new BtrfsInode(this, item);
+      // btrfs_read_locked_inode: the times come from the inode item (the commit's or the
+      // replayed log's), not from the clock at mount.
+      inode.readTimesFromItem();
+      inodes.put(item.ino, inode);
       committedInos.add(item.ino);
     }
     meta.used = metadataNodes() * layout.nodeSize();
