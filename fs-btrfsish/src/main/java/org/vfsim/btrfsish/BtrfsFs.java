@@ -463,7 +463,7 @@ final class BtrfsFs extends SuperBlock {
   /**
    * How many bytes from sector-aligned {@code pos} (up to {@code len}) can be written in place
    * ({@code can_nocow_extent}): covered by an item of an unshared extent that is preallocated,
-   * or regular in a NODATACOW inode with no checksums to keep consistent.
+   * or regular in a NODATACOW inode, with no checksums in the range to keep consistent.
    */
   synchronized long nocowLength(BtrfsInode inode, long pos, long len) {
     long done = 0;
@@ -483,7 +483,12 @@ final class BtrfsFs extends SuperBlock {
       long delta = pos + done - e.getKey();
       long n = Math.min(it.numBytes() - delta, len - done);
       long phys = it.diskByteAt(delta);
-      if (!it.prealloc() && !csums.subMap(phys, phys + n).isEmpty()) {
+      // run_delalloc_nocow forces COW when checksums exist in the range, preallocated or not,
+      // so that an extent's checksums are either valid or absent: a preallocated item can sit
+      // over bytes another file's committed (or logged) item holds as written data with their
+      // checksums - e.g. after a log replay restored this file's prealloc item from an fsync
+      // older than the write the other file's fsync saw.
+      if (!csums.subMap(phys, phys + n).isEmpty()) {
         break;
       }
       done += n;
@@ -675,8 +680,8 @@ final class BtrfsFs extends SuperBlock {
             counters.csumErrors++;
           }
           throw Errno.EIO.exception(String.format(
-              "csum failed ino %d off %d csum 0x%08x expected 0x%08x", inode.ino(), pos,
-              (int) crc.getValue(), expected));
+              "csum failed ino %d off %d logical %d csum 0x%08x expected 0x%08x", inode.ino(),
+              pos, phys, (int) crc.getValue(), expected));
         }
       }
       if (size - pos < Folio.SIZE) {
