@@ -74,6 +74,11 @@ final class BtrfsFs extends SuperBlock {
   private final java.util.Set<Long> fsDirty = new java.util.HashSet<>();
   private final java.util.Set<Long> extDirty = new java.util.HashSet<>();
   private final java.util.Set<Long> csumDirty = new java.util.HashSet<>();
+  /**
+   * The delayed ref heads of the running transaction: per extent, every backref added or dropped
+   * since the last commit (btrfs runs them at commit). The commit root may still hold a dropped one.
+   */
+  private final Map<Long, java.util.Set<DataRef>> delayedRefs = new HashMap<>();
   private final SimulatedClock.Timer commitTimer;
   private boolean dead;
   final Counters counters = new Counters();
@@ -367,6 +372,7 @@ final class BtrfsFs extends SuperBlock {
     DiskExtent e = extents.get(it.diskBytenr());
     checkState(e != null, "item at %s of inode %s points at no extent %s", key, inode.ino(), it);
     DataRef r = new DataRef(inode.ino(), it.backrefBase(key));
+    delayedRefs.computeIfAbsent(e.bytenr, b -> new java.util.HashSet<>()).add(r);
     int n = e.refs.getOrDefault(r, 0) + delta;
     checkState(n >= 0, "negative backref count for %s", r);
     if (n == 0) {
@@ -477,7 +483,8 @@ final class BtrfsFs extends SuperBlock {
         break;
       }
       DiskExtent ext = extents.get(it.diskBytenr());
-      if (ext == null || ext.shared()) {
+      if (ext == null || ext.shared()
+          || crossRefPending(ext, new DataRef(inode.ino(), it.backrefBase(e.getKey())))) {
         break;
       }
       long delta = pos + done - e.getKey();
@@ -494,6 +501,25 @@ final class BtrfsFs extends SuperBlock {
       done += n;
     }
     return done;
+  }
+
+  /**
+   * {@code check_delayed_ref}: a backref of another (inode, offset) added or dropped in the
+   * running transaction makes the extent shared for NOCOW. A reference dropped since the last
+   * commit is still in the commit root (and in any log), so overwriting the extent in place
+   * would change that file's committed data under a power cut.
+   */
+  private boolean crossRefPending(DiskExtent ext, DataRef ours) {
+    java.util.Set<DataRef> head = delayedRefs.get(ext.bytenr);
+    if (head == null) {
+      return false;
+    }
+    for (DataRef r : head) {
+      if (!r.equals(ours)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---- writeback -------------------------------------------------------------------------------
@@ -824,6 +850,7 @@ final class BtrfsFs extends SuperBlock {
     pinned.clear();
     fsDirty.clear();
     extDirty.clear();
+    delayedRefs.clear(); // btrfs_run_delayed_refs at commit
     csumDirty.clear();
     fsDirtyItems = 0;
     meta.used = Math.min(meta.total, metadataNodes() * layout.nodeSize());
