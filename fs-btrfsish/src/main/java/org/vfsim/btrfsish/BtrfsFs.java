@@ -76,7 +76,8 @@ final class BtrfsFs extends SuperBlock {
   private final java.util.Set<Long> csumDirty = new java.util.HashSet<>();
   /**
    * The delayed ref heads of the running transaction: per extent, every backref added or dropped
-   * since the last commit (btrfs runs them at commit). The commit root may still hold a dropped one.
+   * since the last commit (btrfs runs them at commit). The commit root may still hold a dropped
+   * one.
    */
   private final Map<Long, java.util.Set<DataRef>> delayedRefs = new HashMap<>();
   private final SimulatedClock.Timer commitTimer;

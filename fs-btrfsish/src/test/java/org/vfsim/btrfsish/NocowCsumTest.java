@@ -47,7 +47,8 @@ class NocowCsumTest {
     long nocowBefore = r.counter("nocow_writes");
     s.pwriteBytes(f, Rig.pattern(page, 2), 0);
     r.m.pageCache().syncAll(s.task());
-    assertEquals(nocowBefore, r.counter("nocow_writes"), "checksummed bytes were overwritten in place");
+    assertEquals(nocowBefore, r.counter("nocow_writes"),
+        "checksummed bytes were overwritten in place");
     s = reboot(r); // back to the commit after the replay: g still holds the block
     g = s.open("/mnt/g", OpenFile.O_RDONLY);
     assertEquals(page, s.fstat(g).size());
