@@ -74,6 +74,12 @@ final class BtrfsFs extends SuperBlock {
   private final java.util.Set<Long> fsDirty = new java.util.HashSet<>();
   private final java.util.Set<Long> extDirty = new java.util.HashSet<>();
   private final java.util.Set<Long> csumDirty = new java.util.HashSet<>();
+  /**
+   * The delayed ref heads of the running transaction: per extent, every backref added or dropped
+   * since the last commit (btrfs runs them at commit). The commit root may still hold a dropped
+   * one.
+   */
+  private final Map<Long, java.util.Set<DataRef>> delayedRefs = new HashMap<>();
   private final SimulatedClock.Timer commitTimer;
   private boolean dead;
   final Counters counters = new Counters();
@@ -125,7 +131,11 @@ final class BtrfsFs extends SuperBlock {
       freeSpace.add(at, layout.dataEnd() - at);
     }
     for (InodeItem item : root.inodes.values()) {
-      inodes.put(item.ino, new BtrfsInode(this, item));
+      BtrfsInode inode = new BtrfsInode(this, item);
+      // btrfs_read_locked_inode: the times come from the inode item (the commit's or the
+      // replayed log's), not from the clock at mount.
+      inode.readTimesFromItem();
+      inodes.put(item.ino, inode);
       committedInos.add(item.ino);
     }
     meta.used = metadataNodes() * layout.nodeSize();
@@ -363,6 +373,7 @@ final class BtrfsFs extends SuperBlock {
     DiskExtent e = extents.get(it.diskBytenr());
     checkState(e != null, "item at %s of inode %s points at no extent %s", key, inode.ino(), it);
     DataRef r = new DataRef(inode.ino(), it.backrefBase(key));
+    delayedRefs.computeIfAbsent(e.bytenr, b -> new java.util.HashSet<>()).add(r);
     int n = e.refs.getOrDefault(r, 0) + delta;
     checkState(n >= 0, "negative backref count for %s", r);
     if (n == 0) {
@@ -459,7 +470,7 @@ final class BtrfsFs extends SuperBlock {
   /**
    * How many bytes from sector-aligned {@code pos} (up to {@code len}) can be written in place
    * ({@code can_nocow_extent}): covered by an item of an unshared extent that is preallocated,
-   * or regular in a NODATACOW inode with no checksums to keep consistent.
+   * or regular in a NODATACOW inode, with no checksums in the range to keep consistent.
    */
   synchronized long nocowLength(BtrfsInode inode, long pos, long len) {
     long done = 0;
@@ -473,18 +484,43 @@ final class BtrfsFs extends SuperBlock {
         break;
       }
       DiskExtent ext = extents.get(it.diskBytenr());
-      if (ext == null || ext.shared()) {
+      if (ext == null || ext.shared()
+          || crossRefPending(ext, new DataRef(inode.ino(), it.backrefBase(e.getKey())))) {
         break;
       }
       long delta = pos + done - e.getKey();
       long n = Math.min(it.numBytes() - delta, len - done);
       long phys = it.diskByteAt(delta);
-      if (!it.prealloc() && !csums.subMap(phys, phys + n).isEmpty()) {
+      // run_delalloc_nocow forces COW when checksums exist in the range, preallocated or not,
+      // so that an extent's checksums are either valid or absent: a preallocated item can sit
+      // over bytes another file's committed (or logged) item holds as written data with their
+      // checksums - e.g. after a log replay restored this file's prealloc item from an fsync
+      // older than the write the other file's fsync saw.
+      if (!csums.subMap(phys, phys + n).isEmpty()) {
         break;
       }
       done += n;
     }
     return done;
+  }
+
+  /**
+   * {@code check_delayed_ref}: a backref of another (inode, offset) added or dropped in the
+   * running transaction makes the extent shared for NOCOW. A reference dropped since the last
+   * commit is still in the commit root (and in any log), so overwriting the extent in place
+   * would change that file's committed data under a power cut.
+   */
+  private boolean crossRefPending(DiskExtent ext, DataRef ours) {
+    java.util.Set<DataRef> head = delayedRefs.get(ext.bytenr);
+    if (head == null) {
+      return false;
+    }
+    for (DataRef r : head) {
+      if (!r.equals(ours)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---- writeback -------------------------------------------------------------------------------
@@ -671,8 +707,8 @@ final class BtrfsFs extends SuperBlock {
             counters.csumErrors++;
           }
           throw Errno.EIO.exception(String.format(
-              "csum failed ino %d off %d csum 0x%08x expected 0x%08x", inode.ino(), pos,
-              (int) crc.getValue(), expected));
+              "csum failed ino %d off %d logical %d csum 0x%08x expected 0x%08x", inode.ino(),
+              pos, phys, (int) crc.getValue(), expected));
         }
       }
       if (size - pos < Folio.SIZE) {
@@ -815,6 +851,7 @@ final class BtrfsFs extends SuperBlock {
     pinned.clear();
     fsDirty.clear();
     extDirty.clear();
+    delayedRefs.clear(); // btrfs_run_delayed_refs at commit
     csumDirty.clear();
     fsDirtyItems = 0;
     meta.used = Math.min(meta.total, metadataNodes() * layout.nodeSize());

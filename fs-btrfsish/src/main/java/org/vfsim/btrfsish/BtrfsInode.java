@@ -60,6 +60,11 @@ final class BtrfsInode extends Inode {
     }
   }
 
+  /** At mount: i_atime/i_mtime/i_ctime are what the on-disk inode item holds. */
+  void readTimesFromItem() {
+    restoreTimes(item.atime, item.mtime, item.ctime);
+  }
+
   /** The inode item as a commit or the log records it. */
   InodeItem snapshot(long diskSize) {
     item.size = diskSize;

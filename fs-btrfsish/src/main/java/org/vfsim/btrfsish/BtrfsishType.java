@@ -103,6 +103,8 @@ public final class BtrfsishType implements FileSystemType {
     InodeItem dir = new InodeItem(BtrfsFs.FIRST_FREE_INO, FileType.DIRECTORY);
     dir.mode = 0755;
     dir.nlink = 2;
+    // mkfs stamps the root directory with the current time, as mkfs.btrfs does.
+    dir.atime = dir.mtime = dir.ctime = machine.clock().nanoTime();
     root.inodes.put(dir.ino, dir);
     device.removeObject(LogTree.KEY);
     device.storeObject(CommitRoot.KEY, root);

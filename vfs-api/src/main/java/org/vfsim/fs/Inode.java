@@ -149,6 +149,17 @@ public abstract class Inode {
     ctime = sb.machine().clock().nanoTime();
   }
 
+  /**
+   * Sets the times read from the on-disk inode at mount or log replay, as a filesystem's
+   * {@code iget} fills {@code i_atime}/{@code i_mtime}/{@code i_ctime} from its inode item:
+   * mounting must not make them "now".
+   */
+  protected final void restoreTimes(long atimeNanos, long mtimeNanos, long ctimeNanos) {
+    this.atime = atimeNanos;
+    this.mtime = mtimeNanos;
+    this.ctime = ctimeNanos;
+  }
+
   /** Users: open files and mappings. The inode is evicted when this and the link count reach 0. */
   public final synchronized int users() {
     return users;
