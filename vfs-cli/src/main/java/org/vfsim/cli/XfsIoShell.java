@@ -273,7 +273,7 @@ final class XfsIoShell {
     boolean sync = (flags & OpenFile.O_SYNC) == OpenFile.O_SYNC;
     return (sync ? "sync" : "non-sync") + ",non-direct,"
         + ((flags & OpenFile.O_ACCMODE) == OpenFile.O_RDONLY ? "read-only" : "read-write")
-        + ((flags & OpenFile.O_APPEND) != 0 ? ",append" : "");
+        + ((flags & OpenFile.O_APPEND) != 0 ? ",append-only" : "");
   }
 
   private void listFiles() {
@@ -731,7 +731,8 @@ final class XfsIoShell {
     } finally {
       charge();
     }
-    current = files.isEmpty() ? -1 : 0;
+    // The file that moved into the closed one's slot becomes current, or the new last one.
+    current = Math.min(current, files.size() - 1);
     listFiles();
   }
 
@@ -890,7 +891,8 @@ final class XfsIoShell {
     } finally {
       charge();
     }
-    if (g.has('v')) {
+    // -v dumps labelled from the mapping's start, -f from the file's.
+    if (g.has('v') || g.has('f')) {
       out.print(HexDump.format(g.has('f') ? m.offset() + r[0] : r[0], data));
     }
   }
