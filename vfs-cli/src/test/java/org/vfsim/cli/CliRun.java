@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /** One in-process run of the {@code vfsim} command line, with its streams captured. */
 record CliRun(int exit, String out, String err) {
-  static CliRun of(String stdin, String... args) {
+  static CliRun withStdin(String stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status;
@@ -21,6 +21,6 @@ record CliRun(int exit, String out, String err) {
   }
 
   static CliRun of(String... args) {
-    return of("", args);
+    return withStdin("", args);
   }
 }

@@ -80,7 +80,7 @@ class XfsIoGoldenTest {
     }
     String stdin = read(dir.resolve("stdin")).replace("@FILE2@", "vfsimf2")
         .replace("@FILE@", "vfsimf");
-    CliRun run = CliRun.of(stdin, args.toArray(String[]::new));
+    CliRun run = CliRun.withStdin(stdin, args.toArray(String[]::new));
     if (block) {
       assumeFalse(run.err().contains("Function not implemented"),
           "xfsish is still a skeleton (ENOSYS): " + run.err().trim());
