@@ -70,9 +70,9 @@ final class ComparisonReport {
         sb.append(f("%-28s FAILED: %s%n", r.variant().label(), r.failure()));
         continue;
       }
-      sb.append(f("%-28s %6d %7d %8.2f %6.3f %9d %6.2f %6.2f %10.1f %10.1f %10.1f %6d%n",
+      sb.append(f("%-28s %6d %7d %8.2f %6s %9d %6.2f %6.2f %10.1f %10.1f %10.1f %6d%n",
           r.variant().label(), r.files().size(), r.extents(), r.extentsPerFile(),
-          r.layoutScore(), r.freeExtents(), r.writeAmplification(), r.spaceAmplification(),
+          Double.isNaN(r.layoutScore()) ? "-" : f("%.3f", r.layoutScore()), r.freeExtents(), r.writeAmplification(), r.spaceAmplification(),
           ms(r.hddWriteNanos()), ms(r.ssdWriteNanos()), ms(r.hddColdReadNanos()),
           r.coldReadSeeks()));
     }
@@ -94,7 +94,8 @@ final class ComparisonReport {
           r.ok() ? "ok" : "failed: " + r.failure()));
       if (r.ok()) {
         row.addAll(List.of(String.valueOf(r.files().size()), String.valueOf(r.extents()),
-            f("%.4f", r.extentsPerFile()), f("%.4f", r.layoutScore()),
+            f("%.4f", r.extentsPerFile()),
+            Double.isNaN(r.layoutScore()) ? "" : f("%.4f", r.layoutScore()),
             String.valueOf(r.freeExtents()), String.valueOf(r.freeBlocks()),
             String.valueOf(largestBucket(r)), f("%.4f", r.writeAmplification()),
             f("%.4f", r.spaceAmplification()), String.valueOf(r.appBytesWritten()),

@@ -59,8 +59,9 @@ record VariantResult(
     return files.isEmpty() ? 0 : (double) extents() / files.size();
   }
 
+  /** The aggregate score; NaN when no file has a block after its first (nothing to judge). */
   double layoutScore() {
-    return LayoutMetrics.ratio(layoutNumerator, layoutDenominator);
+    return layoutDenominator == 0 ? Double.NaN : (double) layoutNumerator / layoutDenominator;
   }
 
   long freeExtents() {
