@@ -76,6 +76,47 @@ final class ComparisonReport {
           ms(r.hddWriteNanos()), ms(r.ssdWriteNanos()), ms(r.hddColdReadNanos()),
           r.coldReadSeeks()));
     }
+    for (VariantResult r : results) {
+      if (r.ok() && r.deviceBlocks() > 0) {
+        sb.append('\n').append(freeFrag(r));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String unit(long bytes) {
+    String units = "KMGTPE";
+    long v = bytes >> 10;
+    int u = 0;
+    while (v >= 1024 && u < units.length() - 1) {
+      v >>= 10;
+      u++;
+    }
+    return f("%5d%c", v, units.charAt(u));
+  }
+
+  /** The free-space histogram of one variant as {@code e2freefrag} prints it. */
+  static String freeFrag(VariantResult r) {
+    StringBuilder sb = new StringBuilder();
+    long n = r.freeExtents();
+    long free = r.freeBlocks();
+    sb.append(f("%s: free blocks: %d of %d (%.1f%%), %d free extents%n", r.variant().label(),
+        free, r.deviceBlocks(), r.deviceBlocks() == 0 ? 0.0 : 100.0 * free / r.deviceBlocks(),
+        n));
+    if (n == 0) {
+      return sb.toString();
+    }
+    sb.append("HISTOGRAM OF FREE EXTENT SIZES:\n");
+    sb.append("Extent Size Range :  Free extents   Free Blocks  Percent\n");
+    for (int k = 0; k < 64; k++) {
+      long c = r.freeExtentsByBucket()[k];
+      if (c == 0) {
+        continue;
+      }
+      long lo = (long) r.blockSize() << k;
+      sb.append(f("%s...%s-  :  %12d  %12d  %6.2f%%%n", unit(lo), unit(lo << 1), c,
+          r.freeBlocksByBucket()[k], 100.0 * r.freeBlocksByBucket()[k] / free));
+    }
     return sb.toString();
   }
 

@@ -75,6 +75,19 @@ class CompareCommandTest {
     assertTrue(html.startsWith("<!DOCTYPE html>"));
     assertTrue(html.contains("<svg"), "inline SVG charts");
     assertTrue(html.trim().endsWith("</html>"));
+    java.util.regex.Matcher svg = java.util.regex.Pattern.compile("(?s)<svg.*?</svg>").matcher(html);
+    int charts = 0;
+    while (svg.find()) {
+      charts++;
+      try {
+        javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+            .parse(new org.xml.sax.InputSource(new java.io.StringReader(svg.group())));
+      } catch (Exception e) {
+        throw new AssertionError("chart " + charts + " is not well-formed SVG: " + e, e);
+      }
+    }
+    // Rounds chart, then per working variant with a layout: disk map and free-space histogram.
+    assertEquals(1 + 2 * 3, charts);
     assertTrue(!html.contains("http://") || html.replace("http://www.w3.org/2000/svg", "")
         .indexOf("http://") < 0, "no network references");
 
