@@ -116,7 +116,7 @@ xcase() {
     dir=$(fresh_dir "$fs")
     set +e
     (cd "$dir" && printf '%s' "${stdin_text:+$stdin_text$'\n'}" | \
-        FAKECLOCK_ELAPSED_US=1234567 LD_PRELOAD="$work/fakeclock.so" xfs_io "${argv[@]}" \
+        FAKECLOCK_STEP_US=1234567 LD_PRELOAD="$work/fakeclock.so" xfs_io "${argv[@]}" \
         > "$work/stdout.fake" 2> /dev/null)
     set -e
     sed -E "$names_rule" "$work/stdout.fake" > "$out/stdout.fakeclock"
@@ -171,7 +171,7 @@ summary_tsv="$golden/xfs_io-summary/summary-lines.tsv"
 summary() {
   local len=$1 bs=$2 us=$3 off=0 line
   if [ "$len" = "eof" ]; then off=8g; len=10; fi
-  line=$(cd "$shm_root" && FAKECLOCK_ELAPSED_US=$us LD_PRELOAD="$work/fakeclock.so" \
+  line=$(cd "$shm_root" && FAKECLOCK_STEP_US=$us LD_PRELOAD="$work/fakeclock.so" \
       xfs_io -r -c "pread -b $bs $off $len" sparse | tail -n 1)
   local bytes=${len} ops
   ops=$(sed -E 's/^.*, ([0-9]+) ops;.*$/\1/' <<< "$line")

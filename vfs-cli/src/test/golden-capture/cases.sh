@@ -99,6 +99,8 @@ xcase fzero ext4 "fzero is silent, zeroes and extends the size" \
   -- -f -c 'pwrite -S 0x41 0 8k' -c 'fzero 4k 8k' -c 'pread -v 4090 12' -c 'pread 0 1m' @FILE@
 xcase fzero-keep-size ext4 "fzero -k zeroes without changing the size" \
   -- -f -c 'pwrite -S 0x41 0 8k' -c 'fzero -k 4k 8k' -c 'pread 0 1m' @FILE@
+xcase fzero-one-arg tmpfs "argument-count error: fzero counts its -k (between 2 and 3 arguments)" \
+  -- -f -c 'fzero 0' @FILE@
 xcase fzero-tmpfs tmpfs "tmpfs lacks FALLOC_FL_ZERO_RANGE: fallocate: Operation not supported" \
   -- -f -c 'fzero 0 4096' @FILE@
 xcase truncate tmpfs "truncate is silent; shrink then grow" \
@@ -109,6 +111,8 @@ xcase truncate-garbage tmpfs "non-numeric truncate argument" \
   -- -f -c 'truncate abc' @FILE@
 xcase truncate-negative tmpfs "a negative size is non-numeric too" \
   -- -f -c 'truncate -5' @FILE@
+xcase fsync-extra-arg tmpfs "fsync takes no arguments" \
+  -- -f -c 'fsync 1' @FILE@
 xcase fsync-fdatasync tmpfs "fsync and fdatasync are silent" \
   -- -f -c 'pwrite 0 4096' -c 'fsync' -c 'fdatasync' @FILE@
 
@@ -116,6 +120,8 @@ xcase fsync-fdatasync tmpfs "fsync and fdatasync are silent" \
 xcase mmap-list tmpfs "mmap -rw/-r/-w/-x/none then the listing; [NNN] marks the current one" \
   -- -f -c 'pwrite 0 16k' -c 'mmap -rw 0 8192' -c 'mmap -r 4096 4096' -c 'mmap -w 0 100' \
      -c 'mmap -x 0 4096' -c 'mmap 8192 8192' -c 'mmap' @FILE@
+xcase mmap-bad-args tmpfs "mmap with three arguments prints its usage line (stdout), exit 1" \
+  -- -f -c 'mmap 0 1 2' @FILE@
 xcase mmap-list-empty tmpfs "mmap listing with no mappings: error on stderr, exit 1" \
   -- -f -c 'mmap' @FILE@
 xcase mmap-select tmpfs "mmap N makes mapping N current and lists" \

@@ -12,12 +12,16 @@ import java.util.List;
  * <p>With {@code -v} the header is {@code  EXT: FILE-OFFSET BLOCK-RANGE TOTAL FLAGS} and each
  * column is as wide as its widest value over the extents, never narrower than 16 (FILE-OFFSET,
  * measured without the colon that follows the range, so the widest range overflows by one),
- * 16 (BLOCK-RANGE), 5 (TOTAL) and 5 (FLAGS, as {@code 0x%x}). Hole rows do not widen TOTAL.
+ * 16 (BLOCK-RANGE) and 5 (TOTAL); hole rows do not widen TOTAL. FLAGS ({@code 0x%x}) is always 5
+ * wide, so {@code 0x2000} overflows it.
  * A file without extents prints only its name line.
  */
 public final class FiemapTable {
 
   private static final int SECTOR_SHIFT = 9;
+
+  /** FLAGS never widens: {@code 0x2000} overflows it by one, as in xfs_io. */
+  private static final int FLAGS_WIDTH = 5;
 
   private FiemapTable() {}
 
@@ -43,13 +47,11 @@ public final class FiemapTable {
     int offsetWidth = 16;
     int blockWidth = 16;
     int totalWidth = 5;
-    int flagsWidth = 5;
     for (Row row : rows) {
       if (!row.hole()) {
         offsetWidth = Math.max(offsetWidth, row.fileRange().length());
         blockWidth = Math.max(blockWidth, row.blockRange().length());
         totalWidth = Math.max(totalWidth, Long.toString(row.total()).length());
-        flagsWidth = Math.max(flagsWidth, row.flagsText().length());
       }
     }
     out.append(" EXT: ")
@@ -69,7 +71,7 @@ public final class FiemapTable {
           .append(' ')
           .append(padLeft(Long.toString(row.total()), totalWidth));
       if (!row.hole()) {
-        out.append(' ').append(padLeft(row.flagsText(), flagsWidth));
+        out.append(' ').append(padLeft(row.flagsText(), FLAGS_WIDTH));
       }
       out.append('\n');
     }
