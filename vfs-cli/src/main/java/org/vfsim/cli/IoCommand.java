@@ -85,7 +85,7 @@ final class IoCommand implements Callable<Integer> {
       if (opened) {
         if (commands.isEmpty()) {
           shell.runInteractive(new BufferedReader(
-              new InputStreamReader(ctx.in(), StandardCharsets.UTF_8)));
+              new InputStreamReader(ctx.in(), StandardCharsets.UTF_8)), ctx.terminal());
         } else {
           shell.runCommandLine(commands);
         }

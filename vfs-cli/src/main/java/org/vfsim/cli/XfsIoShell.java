@@ -140,10 +140,20 @@ final class XfsIoShell {
     }
   }
 
-  /** Reads commands from {@code in} until EOF or {@code quit}; each acts on the current file. */
-  void runInteractive(BufferedReader in) throws IOException {
-    String line;
-    while (!quit && (line = in.readLine()) != null) {
+  /**
+   * Reads commands from {@code in} until EOF or {@code quit}; each acts on the current file. On a
+   * terminal xfs_io prompts with {@code xfs_io> }; reading from a pipe it does not.
+   */
+  void runInteractive(BufferedReader in, boolean prompt) throws IOException {
+    while (!quit) {
+      if (prompt) {
+        out.print("xfs_io> ");
+        out.flush();
+      }
+      String line = in.readLine();
+      if (line == null) {
+        break;
+      }
       runLine(line, false);
     }
   }
