@@ -37,8 +37,9 @@ final class PluginsCommand implements Callable<Integer> {
       return;
     }
     out.println("  " + title + ":");
+    int width = specs.stream().mapToInt(s -> s.usage().length()).max().orElse(0);
     for (OptionSpec s : specs) {
-      out.printf("    %-32s %s%n", s.usage(), s.help());
+      out.printf("    %-" + width + "s  %s%n", s.usage(), s.help());
     }
   }
 }
