@@ -332,24 +332,30 @@ final class ComparisonReport {
     return sb.append("</svg>").toString();
   }
 
-  /** Layout score per round, one line per variant. */
-  private String roundsChart() {
+  /** One metric per round, one line per variant, on a 0..max scale. */
+  private String roundsChart(String title, java.util.function.ToDoubleFunction<VariantResult.RoundSample> metric,
+      boolean unitScale) {
     int width = 700;
     int h = 220;
     int maxRound = 1;
+    double max = unitScale ? 1.0 : 0.0;
     for (VariantResult r : results) {
       for (VariantResult.RoundSample s : r.rounds()) {
         maxRound = Math.max(maxRound, s.round());
+        max = Math.max(max, metric.applyAsDouble(s));
       }
     }
+    if (max == 0) {
+      max = 1;
+    }
     StringBuilder sb = new StringBuilder(f("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\""
-        + " height=\"%d\" role=\"img\"><title>layout score per round</title>", width + 220,
-        h + 40));
+        + " height=\"%d\" role=\"img\"><title>%s</title>", width + 220, h + 40, esc(title)));
     sb.append(f("<line x1=\"40\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>", h + 10,
         width + 40, h + 10));
     sb.append(f("<line x1=\"40\" y1=\"10\" x2=\"40\" y2=\"%d\" stroke=\"#888\"/>", h + 10));
-    sb.append("<text x=\"2\" y=\"14\" font-size=\"10\">1.0</text>");
-    sb.append(f("<text x=\"2\" y=\"%d\" font-size=\"10\">0.0</text>", h + 12));
+    sb.append(f("<text x=\"2\" y=\"14\" font-size=\"10\">%s</text>",
+        unitScale ? "1.0" : f("%.0f", max)));
+    sb.append(f("<text x=\"2\" y=\"%d\" font-size=\"10\">0</text>", h + 12));
     sb.append(f("<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">round %d</text>",
         width + 40, h + 26, maxRound));
     for (int i = 0; i < results.size(); i++) {
@@ -360,7 +366,7 @@ final class ComparisonReport {
       List<String> pts = new ArrayList<>();
       for (VariantResult.RoundSample s : r.rounds()) {
         pts.add(f("%.1f,%.1f", 40 + (double) width * s.round() / maxRound,
-            10 + h * (1 - s.layoutScore())));
+            10 + h * (1 - metric.applyAsDouble(s) / max)));
       }
       sb.append(f("<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>",
           color(i, results.size()), String.join(" ", pts)));
@@ -405,7 +411,13 @@ final class ComparisonReport {
       }
       sb.append("</tr>\n");
     }
-    sb.append("</table>\n<h2>Layout score per round</h2>\n").append(roundsChart()).append('\n');
+    sb.append("</table>\n<h2>Layout score per round</h2>\n")
+        .append(roundsChart("layout score per round", VariantResult.RoundSample::layoutScore, true))
+        .append("\n<h2>Extents (filefrag count, all files) per round</h2>\n")
+        .append(roundsChart("extents per round", s -> s.extents(), false))
+        .append("\n<h2>Free extents per round</h2>\n")
+        .append(roundsChart("free extents per round", s -> s.freeExtents(), false))
+        .append('\n');
     for (VariantResult r : results) {
       if (!r.ok()) {
         continue;

@@ -86,8 +86,8 @@ class CompareCommandTest {
         throw new AssertionError("chart " + charts + " is not well-formed SVG: " + e, e);
       }
     }
-    // Rounds chart, then per working variant with a layout: disk map and free-space histogram.
-    assertEquals(1 + 2 * 3, charts);
+    // Three per-round charts, then per working variant: disk map and free-space histogram.
+    assertEquals(3 + 2 * 3, charts);
     assertTrue(!html.contains("http://") || html.replace("http://www.w3.org/2000/svg", "")
         .indexOf("http://") < 0, "no network references");
 
