@@ -21,7 +21,8 @@ final class ComparisonReport {
       "free_blocks", "largest_free_bucket_blocks", "write_amplification", "space_amplification",
       "app_bytes_written", "device_bytes_written", "data_bytes_written",
       "metadata_bytes_written", "allocated_bytes", "referenced_bytes", "hdd_write_ms",
-      "ssd_write_ms", "hdd_cold_read_ms", "ssd_cold_read_ms", "cold_read_seeks"};
+      "ssd_write_ms", "hdd_cold_read_ms", "ssd_cold_read_ms", "cold_read_seeks", "fsck_problems",
+      "lockdep_reports"};
 
   private final String workload;
   private final String description;
@@ -75,6 +76,13 @@ final class ComparisonReport {
           Double.isNaN(r.layoutScore()) ? "-" : f("%.3f", r.layoutScore()), r.freeExtents(), r.writeAmplification(), r.spaceAmplification(),
           ms(r.hddWriteNanos()), ms(r.ssdWriteNanos()), ms(r.hddColdReadNanos()),
           r.coldReadSeeks()));
+      for (String problem : r.fsckProblems()) {
+        sb.append(f("%-28s   fsck: %s%n", "", problem));
+      }
+      if (r.lockdepReports() > 0) {
+        sb.append(f("%-28s   lockdep: %d reports (vfsim io's lockdep command shows them)%n", "",
+            r.lockdepReports()));
+      }
     }
     for (VariantResult r : results) {
       if (r.ok() && r.deviceBlocks() > 0) {
@@ -144,7 +152,8 @@ final class ComparisonReport {
             String.valueOf(r.metadataBytesWritten()), String.valueOf(r.allocatedBytes()),
             String.valueOf(r.referencedBytes()), f("%.3f", ms(r.hddWriteNanos())),
             f("%.3f", ms(r.ssdWriteNanos())), f("%.3f", ms(r.hddColdReadNanos())),
-            f("%.3f", ms(r.ssdColdReadNanos())), String.valueOf(r.coldReadSeeks())));
+            f("%.3f", ms(r.ssdColdReadNanos())), String.valueOf(r.coldReadSeeks()),
+            String.valueOf(r.fsckProblems().size()), String.valueOf(r.lockdepReports())));
       } else {
         while (row.size() < CSV_COLUMNS.length) {
           row.add("");
@@ -233,6 +242,9 @@ final class ComparisonReport {
           .append(",\"freeSpaceHistogram\":")
           .append(histogram(r.freeExtentsByBucket(), r.freeBlocksByBucket()))
           .append(",\"coldReadSeeks\":").append(r.coldReadSeeks())
+          .append(",\"fsckProblems\":[")
+          .append(String.join(",", r.fsckProblems().stream().map(ComparisonReport::jstr).toList()))
+          .append("],\"lockdepReports\":").append(r.lockdepReports())
           .append(",\"coldReadSeekHistogram\":")
           .append(histogram(r.coldReadSeekHistogram(), null))
           .append(",\"counters\":{");
@@ -398,7 +410,7 @@ final class ComparisonReport {
       VariantResult r = results.get(i - 1);
       sb.append(r.ok() ? "<tr>" : "<tr class=\"failed\">");
       if (!r.ok()) {
-        sb.append("<td>").append(esc(r.variant().label())).append("</td><td colspan=\"21\">")
+        sb.append("<td>").append(esc(r.variant().label())).append("</td><td colspan=\"23\">")
             .append("failed: ").append(esc(r.failure())).append("</td></tr>\n");
         continue;
       }

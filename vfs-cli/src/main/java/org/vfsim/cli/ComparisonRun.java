@@ -101,6 +101,8 @@ final class ComparisonRun {
       freeBlocks[k] += e[1];
     }
     long allocated = sb.allocatedDataBytes();
+    // The comparison is only worth reading if the filesystem is consistent after the workload.
+    List<String> fsck = List.copyOf(sb.fsck().problems());
     ImmutableMap<String, Long> counters = sb.counters();
 
     // Cold read: nothing cached, every file read front to back.
@@ -123,7 +125,7 @@ final class ComparisonRun {
         written.dataBlocksWritten() * bs, written.metadataBlocksWritten() * bs, allocated,
         referenced, counters, hddWrite, ssdWrite, hdd.readNanos() + hdd.writeNanos(),
         ssd.readNanos() + ssd.writeNanos(), read.seekHistogram(), read.discontiguousRequests(),
-        rounds);
+        rounds, fsck, m.lockValidator().reports().size());
   }
 
   private static DeviceCounters counters(BlockDevice dev) {

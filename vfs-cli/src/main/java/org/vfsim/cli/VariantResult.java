@@ -29,7 +29,9 @@ record VariantResult(
     long ssdColdReadNanos,
     long[] coldReadSeekHistogram,
     long coldReadSeeks,
-    List<RoundSample> rounds) {
+    List<RoundSample> rounds,
+    List<String> fsckProblems,
+    int lockdepReports) {
 
   /** One file at the end of the workload. */
   record FileLayout(String name, long size, List<FiemapExtent> extents, int fragments,
@@ -44,7 +46,7 @@ record VariantResult(
 
   static VariantResult failed(Variant v, String why) {
     return new VariantResult(v, why, 0, 0, List.of(), 0, 0, new long[64], new long[64], 0, 0, 0,
-        0, 0, 0, ImmutableMap.of(), 0, 0, 0, 0, new long[64], 0, List.of());
+        0, 0, 0, ImmutableMap.of(), 0, 0, 0, 0, new long[64], 0, List.of(), List.of(), 0);
   }
 
   boolean ok() {

@@ -122,6 +122,19 @@ class CompareCommandTest {
   }
 
   @Test
+  void fsckProblemsOfABrokenAllocatorAreReported() throws IOException {
+    CliRun run = compare("default", "toyfs", "toyfs:leak");
+    assertEquals(0, run.exit(), run.err());
+    JsonObject json = JsonParser.parseString(Files.readString(out.resolve("report.json")))
+        .getAsJsonObject();
+    assertEquals(0, variant(json, "toyfs").getAsJsonArray("fsckProblems").size());
+    JsonArray problems = variant(json, "toyfs[leak]").getAsJsonArray("fsckProblems");
+    assertEquals(1, problems.size());
+    assertTrue(problems.get(0).getAsString().contains("marked used but"), problems.toString());
+    assertTrue(run.out().contains("fsck: toyfs:"), run.out());
+  }
+
+  @Test
   void unknownWorkloadIsAnErrorNotAStackTrace() {
     CliRun run = compare("no-such-workload", "ramfs");
     assertNotEquals(0, run.exit());

@@ -67,7 +67,8 @@ public final class ToyFsType implements FileSystemType {
 
   @Override
   public List<OptionSpec> mountOptions() {
-    return List.of(OptionSpec.choice("policy", "goal", "allocator", "goal", "cursor"));
+    return List.of(OptionSpec.choice("policy", "goal", "allocator", "goal", "cursor"),
+        OptionSpec.flag("leak", "deliberately broken: every allocation also leaks a block"));
   }
 
   @Override
@@ -111,6 +112,7 @@ public final class ToyFsType implements FileSystemType {
 
   static final class ToySb extends SuperBlock {
     final boolean cursorPolicy;
+    final boolean leak;
     final BitSet used;
     final Map<Long, ToyInode> inodes = new HashMap<>();
     long nextIno;
@@ -121,6 +123,7 @@ public final class ToyFsType implements FileSystemType {
     ToySb(MountContext ctx, Image img) {
       super(ctx);
       this.cursorPolicy = ctx.options().text("policy").equals("cursor");
+      this.leak = ctx.options().flag("leak");
       this.used = (BitSet) img.used.clone();
       this.nextIno = img.nextIno;
       this.cursor = img.cursor;
@@ -183,6 +186,12 @@ public final class ToyFsType implements FileSystemType {
       }
       used.set((int) start);
       cursor = start + 1;
+      if (leak) {
+        int lost = used.nextClearBit((int) cursor);
+        if (lost < blocks) {
+          used.set(lost);
+        }
+      }
       return start;
     }
 
@@ -238,6 +247,19 @@ public final class ToyFsType implements FileSystemType {
         at = used.nextClearBit(end);
       }
       return out;
+    }
+
+    @Override
+    public synchronized org.vfsim.fs.FsckReport fsck() {
+      long mapped = 0;
+      for (ToyInode i : inodes.values()) {
+        synchronized (i) {
+          mapped += i.blocks.size();
+        }
+      }
+      return new org.vfsim.fs.FsckReport.Builder().check(mapped == used.cardinality(),
+          "toyfs: %d blocks marked used but %d mapped by files", used.cardinality(), mapped)
+          .build();
     }
 
     @Override
