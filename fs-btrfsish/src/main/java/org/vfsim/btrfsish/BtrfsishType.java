@@ -1,21 +1,28 @@
 package org.vfsim.btrfsish;
 
 import java.util.EnumSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.inject.Inject;
 import org.vfsim.Machine;
 import org.vfsim.block.BlockDevice;
 import org.vfsim.fs.Capability;
 import org.vfsim.fs.FileSystemType;
+import org.vfsim.fs.FileType;
 import org.vfsim.fs.MountContext;
 import org.vfsim.fs.MountOptions;
 import org.vfsim.fs.OptionSpec;
 import org.vfsim.fs.SuperBlock;
+import org.vfsim.pagecache.Folio;
 import org.vfsim.syscall.Errno;
 
 /** btrfs-like: copy-on-write with data-space reservation */
 public final class BtrfsishType implements FileSystemType {
+  /** The live mount of each device, so a remount after a power cut retires the old one's timer. */
+  private final Map<BlockDevice, BtrfsFs> live = new IdentityHashMap<>();
+
   @Inject
   public BtrfsishType() {}
 
@@ -31,26 +38,99 @@ public final class BtrfsishType implements FileSystemType {
 
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.BLOCK_DEVICE, Capability.DIRECTORIES);
+    return EnumSet.of(Capability.BLOCK_DEVICE, Capability.DIRECTORIES, Capability.FALLOCATE,
+        Capability.PUNCH_HOLE, Capability.ZERO_RANGE, Capability.UNWRITTEN_EXTENTS,
+        Capability.REFLINK, Capability.PERFORM_WRITE, Capability.POWER_CUT_DURABILITY,
+        Capability.DATA_CHECKSUMS);
   }
 
   @Override
   public List<OptionSpec> mkfsOptions() {
-    return List.of();
+    return List.of(
+        OptionSpec.size("size", null, "filesystem size (default: the whole device)"),
+        OptionSpec.size("sectorsize", "4k", "data block size; must equal the page size, as "
+            + "btrfs required before subpage support"),
+        OptionSpec.size("nodesize", "16k", "tree node size"));
   }
 
   @Override
   public List<OptionSpec> mountOptions() {
-    return List.of();
+    return List.of(
+        OptionSpec.flag("nodatacow", "new files overwrite unshared extents in place (and "
+            + "carry no data checksums)"),
+        OptionSpec.number("commit", "30", "seconds between transaction commits"),
+        OptionSpec.number("max_chunk_pages", "1", "pages per space reservation in "
+            + "perform_write (N>1 is the 2010 multi-page behaviour)"));
   }
 
   @Override
   public void mkfs(Machine machine, BlockDevice device, MountOptions options) {
-    throw Errno.ENOSYS.exception("btrfsish is not implemented yet");
+    long size = options.size("size");
+    if (size < 0) {
+      size = device.sizeBytes();
+    }
+    long sectorSize = options.size("sectorsize");
+    long nodeSize = options.size("nodesize");
+    if (sectorSize != Folio.SIZE) {
+      throw Errno.EINVAL.exception("sectorsize " + sectorSize + " != page size " + Folio.SIZE);
+    }
+    if (sectorSize % device.blockSize() != 0) {
+      throw Errno.EINVAL.exception("sectorsize smaller than the device block size");
+    }
+    if (nodeSize < sectorSize || nodeSize > 65536 || nodeSize % sectorSize != 0
+        || Long.bitCount(nodeSize) != 1) {
+      throw Errno.EINVAL.exception("nodesize " + nodeSize + " invalid");
+    }
+    if (size > device.sizeBytes()) {
+      throw Errno.EINVAL.exception("size " + size + " larger than the device");
+    }
+    size = size / sectorSize * sectorSize;
+    // The superblock sits at 64 KiB as in btrfs; the first MiB (less on small devices) is kept.
+    long superBytenr = 64 * 1024;
+    long reserved = Math.max(superBytenr + sectorSize, Math.min(1L << 20, size / 16));
+    reserved = (reserved + nodeSize - 1) / nodeSize * nodeSize;
+    long metaBytes = Math.max(8 * nodeSize, size / 8 / nodeSize * nodeSize);
+    long dataStart = reserved + metaBytes;
+    if (size < 1L << 20 || dataStart + 16 * sectorSize > size) {
+      throw Errno.EINVAL.exception("btrfsish: device too small: " + size + " bytes");
+    }
+    Layout layout = new Layout(size, (int) sectorSize, (int) nodeSize, superBytenr, reserved,
+        metaBytes, dataStart, size - dataStart);
+    CommitRoot root = new CommitRoot();
+    root.layout = layout;
+    root.generation = 1;
+    root.nextIno = BtrfsFs.FIRST_FREE_INO + 1;
+    InodeItem dir = new InodeItem(BtrfsFs.FIRST_FREE_INO, FileType.DIRECTORY);
+    dir.mode = 0755;
+    dir.nlink = 2;
+    root.inodes.put(dir.ino, dir);
+    device.removeObject(LogTree.KEY);
+    device.storeObject(CommitRoot.KEY, root);
+    int k = (int) (sectorSize / device.blockSize());
+    device.writeMetadata(reserved / device.blockSize(), 4 * nodeSize / device.blockSize(), false);
+    device.flush();
+    device.writeMetadata(superBytenr / device.blockSize(), k, true);
   }
 
   @Override
   public SuperBlock mount(MountContext ctx) {
-    throw Errno.ENOSYS.exception("btrfsish is not implemented yet");
+    BlockDevice device = ctx.device();
+    if (device == null) {
+      throw Errno.ENODEV.exception("btrfsish needs a block device");
+    }
+    CommitRoot root = device.loadObject(CommitRoot.KEY);
+    if (root == null) {
+      throw Errno.EINVAL.exception("no btrfsish filesystem on " + device.name());
+    }
+    LogTree log = device.loadObject(LogTree.KEY);
+    synchronized (live) {
+      BtrfsFs old = live.remove(device);
+      if (old != null) {
+        old.kill();
+      }
+      BtrfsFs fs = new BtrfsFs(ctx, root, log);
+      live.put(device, fs);
+      return fs;
+    }
   }
 }

@@ -66,9 +66,9 @@ public final class LockValidator {
       if (!trylock) {
         boolean[][] e = edges;
         for (int i = 0; i < depth; i++) {
-          LockClass prev = held.get(i).lockClass();
+          LockClass prev = held.classAt(i);
           if (prev == cls) {
-            if (!cls.nestable() && !held.get(i).instance().equals(instance)) {
+            if (!cls.nestable() && !held.instanceAt(i).equals(instance)) {
               report(new LockdepReport(LockdepReport.Kind.RECURSIVE_LOCKING, owner.lockdepName(),
                   "possible recursive locking detected: two " + cls.name()
                       + " locks held without a nesting rule",
@@ -82,7 +82,7 @@ public final class LockValidator {
         }
       }
     }
-    held.push(new HeldLock(cls, instance, read, site));
+    held.push(cls, instance, read, site);
   }
 
   /** Records a release; reports a release of a lock the task does not hold. */

@@ -369,6 +369,15 @@ public final class Mm {
 
   /** Removes the entries of file pages {@code [first, last]} that {@code vma} maps. */
   public void zapFilePages(Vma vma, long first, long last) {
+    zapFilePages(vma, first, last, false);
+  }
+
+  /**
+   * As {@link #zapFilePages(Vma, long, long)}; with {@code evenCows}, private copies of those
+   * pages go too (and their swap), as {@code unmap_mapping_range(..., even_cows=1)} does for
+   * truncation: a page past EOF must fault (SIGBUS) whoever modified it privately.
+   */
+  public void zapFilePages(Vma vma, long first, long last, boolean evenCows) {
     long lo = Math.max(first, vma.pgoff());
     long hi = Math.min(last, vma.filePageOf(vma.end() - 1));
     if (lo > hi) {
@@ -378,8 +387,11 @@ public final class Mm {
       for (long idx = lo; idx <= hi; idx++) {
         long a = vma.addressOfFilePage(idx);
         Pte p = pageTable.load(a >>> Folio.SHIFT);
-        if (p != null && p.folio != null) {
+        if (p != null && (p.folio != null || evenCows)) {
           pageTable.erase(a >>> Folio.SHIFT);
+        }
+        if (evenCows) {
+          swap.remove(a >>> Folio.SHIFT);
         }
       }
     }
@@ -426,6 +438,16 @@ public final class Mm {
         }
       }
       return true;
+    }
+    if (!vma.shared()) {
+      // A private copy of a file page that reclaim sent to swap comes back from swap.
+      synchronized (pageTable) {
+        byte[] data = swap.remove(vpn);
+        if (data != null) {
+          pageTable.store(vpn, new Pte(data, null, vma.writable()));
+          return true;
+        }
+      }
     }
     Inode inode = file.inode();
     Mapping mapping = inode.mapping();

@@ -178,8 +178,13 @@ public final class Mapping {
 
   /** Removes page-table entries for pages {@code [first, last]} ({@code unmap_mapping_range}). */
   public void unmapRange(long first, long last) {
+    unmapRange(first, last, false);
+  }
+
+  /** As {@link #unmapRange(long, long)}; {@code evenCows} also drops private copies (truncation). */
+  public void unmapRange(long first, long last, boolean evenCows) {
     for (Vma vma : iMmap) {
-      vma.mm().zapFilePages(vma, first, last);
+      vma.mm().zapFilePages(vma, first, last, evenCows);
     }
   }
 

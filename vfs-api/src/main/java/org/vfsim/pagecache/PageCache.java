@@ -451,9 +451,9 @@ public final class PageCache {
    */
   public void truncatePagecache(Task task, Mapping mapping, long newSize) {
     long firstWhole = (newSize + Folio.SIZE - 1) >>> Folio.SHIFT;
-    mapping.unmapRange(firstWhole, Long.MAX_VALUE >>> Folio.SHIFT);
+    mapping.unmapRange(firstWhole, Long.MAX_VALUE >>> Folio.SHIFT, true);
     truncateRange(task, mapping, newSize, Long.MAX_VALUE);
-    mapping.unmapRange(firstWhole, Long.MAX_VALUE >>> Folio.SHIFT);
+    mapping.unmapRange(firstWhole, Long.MAX_VALUE >>> Folio.SHIFT, true);
   }
 
   /** Power cut: every cached page vanishes, dirty or not, without writeback. */

@@ -43,6 +43,11 @@ public final class XArray<T> {
     return size;
   }
 
+  /** Levels of nodes (0 when empty); for tests of shrinking. */
+  int height() {
+    return height;
+  }
+
   private long capacity() {
     return height >= 11 ? Long.MAX_VALUE : 1L << (SHIFT * height);
   }
@@ -151,8 +156,27 @@ public final class XArray<T> {
       root = null;
       height = 0;
       publish();
+    } else {
+      shrink();
     }
     return (T) old;
+  }
+
+  /**
+   * Drops root levels whose only child is in slot 0, as {@code xas_shrink} does, so that erasing
+   * a far index does not leave every later lookup walking a tall tree. A lock-free reader holding
+   * the old root still reaches the same nodes through slot 0.
+   */
+  private void shrink() {
+    boolean changed = false;
+    while (height > 1 && root.count == 1 && root.slots[0] != null) {
+      root = (Node) root.slots[0];
+      height--;
+      changed = true;
+    }
+    if (changed) {
+      publish();
+    }
   }
 
   public void setMark(long index, int mark) {

@@ -66,6 +66,11 @@ class RamfsAops implements AddressSpaceOperations {
 
   @Override
   public int writeEnd(Kiocb iocb, Mapping mapping, long pos, int len, int copied, Folio folio) {
+    if (copied < len && !folio.isUptodate() && folio.clearFsFlag(PG_CHARGED)) {
+      // Nothing will be committed and the page holds no valid data: give back what write_begin
+      // charged, so a failed write leaks no space (write_begin charges again on a retry).
+      sb.unchargePage();
+    }
     return commit(iocb.task(), mapping.host(), pos, len, copied, folio);
   }
 

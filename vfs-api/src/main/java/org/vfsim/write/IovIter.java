@@ -109,17 +109,23 @@ public final class IovIter {
 
   public void revert(long n) {
     checkArgument(n >= 0, "negative revert");
-    count += n;
-    while (n > 0) {
-      if (segOff == 0) {
-        checkState(seg > 0, "revert past the start");
-        seg--;
-        segOff = lens[seg];
+    // Walk back on copies: a revert past the start must leave the iterator as it was.
+    int s = seg;
+    long off = segOff;
+    long left = n;
+    while (left > 0) {
+      if (off == 0) {
+        checkState(s > 0, "revert past the start");
+        s--;
+        off = lens[s];
       }
-      long back = Math.min(n, segOff);
-      segOff -= back;
-      n -= back;
+      long back = Math.min(left, off);
+      off -= back;
+      left -= back;
     }
+    seg = s;
+    segOff = off;
+    count += n;
   }
 
   /**
