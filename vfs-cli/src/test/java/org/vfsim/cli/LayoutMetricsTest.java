@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.fs.FiemapExtent;
+import org.vfsim.lockdep.LockValidatorExtension;
 
 /** The layout figures follow their definitions (filefrag counting, Smith and Seltzer). */
+@ExtendWith(LockValidatorExtension.class)
 class LayoutMetricsTest {
   private static final int BS = 4096;
 
