@@ -557,6 +557,15 @@ final class XfsIoShell {
     if (g.has('k')) {
       mode |= FallocMode.KEEP_SIZE;
     }
+    if (g.has('p')) {
+      mode |= FallocMode.PUNCH_HOLE | FallocMode.KEEP_SIZE;
+    }
+    if (g.has('c')) {
+      mode |= FallocMode.COLLAPSE_RANGE;
+    }
+    if (g.has('u')) {
+      mode |= FallocMode.UNSHARE_RANGE;
+    }
     if (g.operands.size() != 2) {
       usage(commands.get(argv.get(0)));
       return;
@@ -587,22 +596,7 @@ final class XfsIoShell {
   }
 
   private void falloc(List<String> argv) {
-    Getopt g = Getopt.parse("falloc", argv.subList(1, argv.size()), "ckpu", err);
-    if (g == null) {
-      usage(commands.get("falloc"));
-      return;
-    }
-    int mode = 0;
-    if (g.has('p')) {
-      mode |= FallocMode.PUNCH_HOLE | FallocMode.KEEP_SIZE;
-    }
-    if (g.has('c')) {
-      mode |= FallocMode.COLLAPSE_RANGE;
-    }
-    if (g.has('u')) {
-      mode |= FallocMode.UNSHARE_RANGE;
-    }
-    fallocate(argv, "ckpu", mode, true);
+    fallocate(argv, "ckpu", 0, true);
   }
 
   private void fzero(List<String> argv) {
