@@ -93,6 +93,7 @@ class CompareCommandTest {
 
     assertTrue(run.out().contains("nosuchfs") && run.out().contains("FAILED: ENODEV"),
         run.out());
+    assertEquals("", run.err(), "no progress bar when standard error is not a terminal");
   }
 
   @Test
