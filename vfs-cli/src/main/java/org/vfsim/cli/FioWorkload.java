@@ -48,7 +48,8 @@ final class FioWorkload implements Workload {
   private static final class JobFile {
     final String name;
     final long size;
-    final int fd;
+    int fd;
+    long lastUse;
     long cursor;
     int writesSinceSync;
 
@@ -70,6 +71,7 @@ final class FioWorkload implements Workload {
     int loop;
     int current;
     int batch;
+    long uses;
 
     Clone(WorkloadContext ctx, FioJob job, int clone) {
       this.job = job;
@@ -86,8 +88,14 @@ final class FioWorkload implements Workload {
         }
         long size = perFile.isFixed() ? perFile.min()
             : perFile.min() + random.nextLong(perFile.max() - perFile.min() + 1);
-        files.add(new JobFile(path, size, ctx.create(sys, path)));
+        JobFile jf = new JobFile(path, size, ctx.create(sys, path));
+        files.add(jf);
         total += size;
+        if (f >= job.openFiles()) {
+          // openfiles=: fio keeps at most that many open; the rest are opened when served.
+          sys.close(jf.fd);
+          jf.fd = -1;
+        }
       }
       this.bytesPerLoop = job.size().isPresent() ? job.size().getAsLong() : total;
     }
@@ -122,12 +130,29 @@ final class FioWorkload implements Workload {
       return (int) (bs.min() + bs.min() * random.nextLong(steps + 1));
     }
 
+    /** Opens {@code f} if closed, first closing the least recently used file past openfiles=. */
+    void ensureOpen(WorkloadContext ctx, JobFile f) {
+      f.lastUse = ++uses;
+      if (f.fd >= 0) {
+        return;
+      }
+      long open = files.stream().filter(x -> x.fd >= 0).count();
+      if (open >= job.openFiles()) {
+        JobFile lru = files.stream().filter(x -> x.fd >= 0)
+            .min(java.util.Comparator.comparingLong(x -> x.lastUse)).orElseThrow();
+        sys.close(lru.fd);
+        lru.fd = -1;
+      }
+      f.fd = ctx.create(sys, f.name);
+    }
+
     /** Issues one I/O; false when this clone has finished all loops. */
     boolean step(WorkloadContext ctx) {
       if (done()) {
         return false;
       }
       JobFile f = pick();
+      ensureOpen(ctx, f);
       int bs = (int) Math.min(blockSize(), Math.max(1, f.size));
       long offset;
       if (job.readWrite().random()) {
@@ -200,9 +225,12 @@ final class FioWorkload implements Workload {
     for (Clone c : clones) {
       for (JobFile f : c.files) {
         if (c.job.endFsync()) {
+          c.ensureOpen(ctx, f);
           c.sys.fsync(f.fd);
         }
-        c.sys.close(f.fd);
+        if (f.fd >= 0) {
+          c.sys.close(f.fd);
+        }
         if (c.job.unlink()) {
           ctx.unlink(f.name);
         }
@@ -215,6 +243,7 @@ final class FioWorkload implements Workload {
   private static void prepare(WorkloadContext ctx, Clone c) {
     FioJob job = c.job;
     for (JobFile f : c.files) {
+      c.ensureOpen(ctx, f);
       try {
         switch (job.fallocate()) {
           case NATIVE, POSIX -> c.sys.fallocate(f.fd, 0, 0, f.size);

@@ -67,6 +67,22 @@ class FioWorkloadTest {
   }
 
   @Test
+  void openFilesLimitStillWritesEveryFile() throws IOException {
+    JsonObject v = run("""
+        [rr]
+        rw=write
+        bs=4k
+        nrfiles=4
+        openfiles=1
+        filesize=16k
+        fallocate=none
+        end_fsync=1
+        """);
+    assertEquals(4, v.get("files").getAsInt());
+    assertEquals(4 * 16 * 1024, v.get("referencedBytes").getAsLong());
+  }
+
+  @Test
   void unknownOptionIsAnErrorNamingOptionAndLine() throws IOException {
     Path jobFile = dir.resolve("bad.fio");
     Files.writeString(jobFile, "[job]\nrw=write\nsize=1m\niodepth_low=3\n");
