@@ -230,6 +230,7 @@ final class FioWorkload implements Workload {
         }
         if (f.fd >= 0) {
           c.sys.close(f.fd);
+          f.fd = -1;
         }
         if (c.job.unlink()) {
           ctx.unlink(f.name);
