@@ -14,7 +14,10 @@ import org.vfsim.fs.OptionSpec;
 import org.vfsim.fs.SuperBlock;
 import org.vfsim.syscall.Errno;
 
-/** XFS-like: delayed allocation, speculative preallocation, unwritten extents */
+/**
+ * XFS-like: delayed allocation, speculative preallocation and unwritten extents, so that users
+ * can measure what allocating at writeback instead of at {@code write()} buys.
+ */
 public final class XfsishType implements FileSystemType {
   @Inject
   public XfsishType() {}
@@ -31,26 +34,57 @@ public final class XfsishType implements FileSystemType {
 
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.BLOCK_DEVICE, Capability.DIRECTORIES);
+    return EnumSet.of(Capability.BLOCK_DEVICE, Capability.DIRECTORIES, Capability.FALLOCATE,
+        Capability.PUNCH_HOLE, Capability.ZERO_RANGE, Capability.UNWRITTEN_EXTENTS,
+        Capability.PERFORM_WRITE, Capability.POWER_CUT_DURABILITY);
   }
 
   @Override
   public List<OptionSpec> mkfsOptions() {
-    return List.of();
+    return List.of(OptionSpec.number("agcount", "4", "allocation groups (size and block size"
+        + " are the device's; the block size must be 4096)"));
   }
 
   @Override
   public List<OptionSpec> mountOptions() {
-    return List.of();
+    return List.of(
+        OptionSpec.size("allocsize", null, "fixed speculative preallocation size (a power of"
+            + " two); disables the dynamic size"),
+        OptionSpec.choice("alloc", "delalloc", "delalloc: reserve at write, allocate at"
+            + " writeback; unwritten: allocate unwritten extents at write time", "delalloc",
+            "unwritten"),
+        OptionSpec.choice("write_path", "iomap", "iomap: the filesystem's perform_write;"
+            + " generic: generic_perform_write with per-page write_begin/write_end", "iomap",
+            "generic"));
   }
 
   @Override
   public void mkfs(Machine machine, BlockDevice device, MountOptions options) {
-    throw Errno.ENOSYS.exception("xfsish is not implemented yet");
+    long agcount = options.number("agcount");
+    if (agcount < 1 || agcount > 1024) {
+      throw Errno.EINVAL.exception("agcount must be in [1, 1024]: " + agcount);
+    }
+    XfsImage img = XfsSuperBlock.mkfsImage(device, (int) agcount);
+    device.storeObject(XfsImage.KEY, img);
+    // mkfs writes every AG's headers and btree roots, and zeroes the log.
+    for (AllocGroup ag : img.ags) {
+      device.writeMetadata(ag.agStart, img.headerBlocks, false);
+    }
+    device.writeMetadata(img.logStart, img.logBlocks, false);
+    device.flush();
   }
 
   @Override
   public SuperBlock mount(MountContext ctx) {
-    throw Errno.ENOSYS.exception("xfsish is not implemented yet");
+    BlockDevice dev = ctx.device();
+    if (dev == null) {
+      throw Errno.ENODEV.exception("xfsish needs a block device");
+    }
+    XfsImage img = dev.loadObject(XfsImage.KEY);
+    if (img == null) {
+      throw Errno.EINVAL.exception("no xfsish filesystem on " + dev.name());
+    }
+    dev.readMetadata(0, 1);
+    return new XfsSuperBlock(ctx, img);
   }
 }

@@ -47,11 +47,21 @@ public final class Syscalls {
   }
 
   private <T> T call(String name, Supplier<T> body) {
+    T result;
     try {
-      return body.get();
-    } finally {
-      machine.lockValidator().checkReturnToUser(task, name);
+      result = body.get();
+    } catch (RuntimeException | Error e) {
+      // The error that ended the call is the cause: a lock it left held is still reported and
+      // recorded, but must not replace it (lockdep prints the first splat first, too).
+      try {
+        machine.lockValidator().checkReturnToUser(task, name);
+      } catch (org.vfsim.lockdep.LockdepViolation held) {
+        e.addSuppressed(held);
+      }
+      throw e;
     }
+    machine.lockValidator().checkReturnToUser(task, name);
+    return result;
   }
 
   private void run(String name, Runnable body) {

@@ -1,0 +1,26 @@
+/**
+ * xfsish: an XFS-like filesystem plugin for comparing allocation policies - delayed allocation
+ * with speculative preallocation (the default) against write-time unwritten allocation
+ * ({@code alloc=unwritten}).
+ *
+ * <p>What is modelled, and how:
+ *
+ * <ul>
+ *   <li>Allocation groups with free space indexed by start and by length ({@link
+ *       org.vfsim.xfsish.AllocGroup}); exact, near and best-fit allocation.
+ *   <li>Per-inode extent maps with written, unwritten and delayed records ({@link
+ *       org.vfsim.xfsish.ExtentMap}); delayed records carry the worst-case bmbt reservation
+ *       ({@code xfs_bmap_worst_indlen}).
+ *   <li>The iomap buffered write ({@link org.vfsim.xfsish.IomapWrite}) and writeback ({@link
+ *       org.vfsim.xfsish.XfsWriteback}): delalloc converts to unwritten extents at writeback,
+ *       unwritten to written at I/O completion, as current XFS does.
+ *   <li>Metadata lives in Java objects. Its I/O is counted by a simple model: every transaction
+ *       adds logged buffers (128 bytes each plus a 32-byte header) to the in-memory log and
+ *       dirties the home blocks of the AGF, the free-space btree roots, the inode cluster and,
+ *       past 21 extents, bmbt blocks; a log force (fsync, sync, the 30 s log worker, unmount)
+ *       flushes the device, writes the log blocks with FUA and stores the on-disk image; sync
+ *       and unmount also write the dirty metadata blocks in place. bmbt blocks take no space:
+ *       their reservation (indlen) is returned in full at conversion. Inodes take no space.
+ * </ul>
+ */
+package org.vfsim.xfsish;

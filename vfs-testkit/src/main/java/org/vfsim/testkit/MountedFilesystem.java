@@ -1,0 +1,129 @@
+package org.vfsim.testkit;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import org.jspecify.annotations.Nullable;
+import org.vfsim.Configuration;
+import org.vfsim.Machine;
+import org.vfsim.block.BlockDevice;
+import org.vfsim.fs.Capability;
+import org.vfsim.fs.FileSystemType;
+import org.vfsim.fs.OptionSpec;
+import org.vfsim.fs.SuperBlock;
+import org.vfsim.fs.Vfs;
+import org.vfsim.kernel.UserProcess;
+import org.vfsim.syscall.Syscalls;
+
+/**
+ * A booted machine with the filesystem under test made and mounted at {@value #MOUNT_POINT},
+ * and a user process to make system calls: the fixture every contract test and the model
+ * checker start from. It survives a power cut (the process is respawned, as after a reboot).
+ */
+public final class MountedFilesystem {
+  public static final String MOUNT_POINT = "/mnt";
+
+  private final Machine machine;
+  private final FileSystemType type;
+  private final @Nullable BlockDevice device;
+  private UserProcess process;
+  private Syscalls sys;
+
+  private MountedFilesystem(Machine machine, FileSystemType type, @Nullable BlockDevice device) {
+    this.machine = machine;
+    this.type = type;
+    this.device = device;
+    respawn();
+  }
+
+  /** Boots a machine and mounts {@code fut} on a device of {@code fut.deviceBytes()}. */
+  public static MountedFilesystem mount(FilesystemUnderTest fut) {
+    return mount(fut, false, Configuration.defaults());
+  }
+
+  /**
+   * Boots and mounts. With {@code limitSize}, a device-less type is mounted with a tmpfs-style
+   * {@code size=} of {@code fut.deviceBytes()} so that it can fill up; {@link #canLimitSize}
+   * tells whether the type takes that option.
+   */
+  public static MountedFilesystem mount(FilesystemUnderTest fut, boolean limitSize,
+      Configuration config) {
+    checkNotNull(fut);
+    Machine m = Machine.boot(config);
+    FileSystemType type = fut.type();
+    BlockDevice dev = null;
+    String opts = fut.mountOptions();
+    if (type.has(Capability.BLOCK_DEVICE)) {
+      dev = m.newDevice("vdb", fut.deviceBytes(), fut.blockSize(), false);
+      m.mkfs(type, dev, fut.mkfsOptions());
+    } else if (limitSize && canLimitSize(type)) {
+      opts = opts.isEmpty() ? "size=" + fut.deviceBytes() : opts + ",size=" + fut.deviceBytes();
+    }
+    m.mount(type, dev, opts, MOUNT_POINT);
+    return new MountedFilesystem(m, type, dev);
+  }
+
+  /** Whether the space of {@code type} can be bounded: it has a device or a {@code size=} option. */
+  public static boolean canLimitSize(FileSystemType type) {
+    if (type.has(Capability.BLOCK_DEVICE)) {
+      return true;
+    }
+    for (OptionSpec o : type.mountOptions()) {
+      if (o.name().equals("size") && o.kind() == OptionSpec.Kind.SIZE) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public Machine machine() {
+    return machine;
+  }
+
+  public FileSystemType type() {
+    return type;
+  }
+
+  public @Nullable BlockDevice device() {
+    return device;
+  }
+
+  /** The system calls of the test process (a new process after {@link #powerCut}). */
+  public Syscalls sys() {
+    return sys;
+  }
+
+  public UserProcess process() {
+    return process;
+  }
+
+  /** The superblock mounted at {@value #MOUNT_POINT} now (a power cut replaces it). */
+  public SuperBlock sb() {
+    for (Vfs.Mount mount : machine.vfs().mounts()) {
+      if (mount.path().equals(MOUNT_POINT)) {
+        return mount.sb();
+      }
+    }
+    throw new IllegalStateException("nothing mounted at " + MOUNT_POINT);
+  }
+
+  /** {@value #MOUNT_POINT}/{@code name}. */
+  public String path(String name) {
+    return MOUNT_POINT + "/" + name;
+  }
+
+  /** A second thread of the test process (shares its mm and files). */
+  public Syscalls newThread(String name) {
+    return machine.syscalls(process.newThread(name));
+  }
+
+  /** Cuts the power and reboots: processes die, the filesystem is mounted again from its device. */
+  public void powerCut() {
+    machine.powerCut();
+    respawn();
+  }
+
+  private void respawn() {
+    process = machine.spawn("kit");
+    sys = machine.syscalls(process.mainTask());
+  }
+}

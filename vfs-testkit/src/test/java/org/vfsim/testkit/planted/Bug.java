@@ -1,0 +1,22 @@
+package org.vfsim.testkit.planted;
+
+/** The bug planted in a {@link PlantedFsType}; {@link #NONE} is the correct filesystem. */
+enum Bug {
+  NONE,
+  /** {@code write_end} commits a short copy into a page that is not uptodate. */
+  COMMITS_SHORT_COPY_INTO_NOT_UPTODATE_PAGE,
+  /** A short write that committed nothing forgets to release the page's space reservation. */
+  LEAKS_RESERVATION_ON_SHORT_WRITE,
+  /** Truncate frees the block of the page that straddles the new EOF, which stays mapped. */
+  FREES_BLOCK_STILL_REFERENCED,
+  /** {@code perform_write} copies with faults enabled while it holds the folio lock. */
+  FAULTS_UNDER_FOLIO_LOCK,
+  /** {@code write_end} sets {@code i_size} from the length asked for, not the bytes committed. */
+  SIZE_FROM_LEN_NOT_COPIED,
+  /** {@code perform_write} reports the bytes it was asked for after a short write. */
+  OVERCOUNTS_SHORT_WRITE,
+  /** {@code fsync} commits nothing (device-backed variant): fsynced data dies in a power cut. */
+  FSYNC_COMMITS_NOTHING,
+  /** {@code statfs} reports more free blocks than there are. */
+  STATFS_FREE_EXCEEDS_TOTAL,
+}
