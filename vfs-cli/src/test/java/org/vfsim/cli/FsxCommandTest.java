@@ -3,34 +3,46 @@ package org.vfsim.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.vfsim.lockdep.LockValidatorExtension;
 
-/** {@code vfsim fsx}: passes on ramfs once the model checker is in the build; a clear error before. */
+/** {@code vfsim fsx}: the test kit's model checker behind the command line's conventions. */
 @ExtendWith(LockValidatorExtension.class)
 class FsxCommandTest {
-  private static boolean checkerPresent() {
-    try {
-      Class.forName("org.vfsim.testkit.fsx.Fsx");
-      return true;
-    } catch (ClassNotFoundException e) {
-      return false;
-    }
-  }
+  @TempDir
+  Path dir;
 
   @Test
-  void runsTheModelCheckerOrSaysItIsMissing() {
-    CliRun r = CliRun.of("fsx", "--fs", "ramfs", "-N", "300", "-S", "42");
-    if (!checkerPresent()) {
-      assertEquals(1, r.exit());
-      assertEquals("vfsim: fsx: the model checker (org.vfsim.testkit.fsx.Fsx) is not part of"
-          + " this build yet\n", r.err());
-      return;
-    }
+  void passesOnRamfsAndPrintsTheSeed() {
+    CliRun r = CliRun.of("fsx", "--fs", "ramfs", "-N", "300", "-S", "42", "--replay-out",
+        dir.resolve("r").toString());
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("seed 42"), r.out());
     assertTrue(r.out().contains("PASSED after 300 operations"), r.out());
+  }
+
+  @Test
+  void aBrokenFilesystemFailsWithAReplayThatReproducesIt() {
+    Path replay = dir.resolve("leak.replay");
+    CliRun r = CliRun.of("fsx", "--fs", "toyfs", "--mount", "leak", "--size", "16m", "-N",
+        "200", "-S", "7", "--replay-out", replay.toString());
+    assertEquals(1, r.exit(), r.out());
+    assertTrue(r.out().contains("FAILED after "), r.out());
+    assertTrue(r.err().startsWith("vfsim: fsx: "), r.err());
+    assertTrue(r.err().contains("--replay " + replay), r.err());
+    CliRun again = CliRun.of("fsx", "--fs", "toyfs", "--replay", replay.toString());
+    assertEquals(1, again.exit(), again.out());
+    assertTrue(again.out().contains("FAILED after "), again.out());
+  }
+
+  @Test
+  void badOptionsAreOneLineErrors() {
+    CliRun r = CliRun.of("fsx", "--fs", "ramfs", "-N", "10", "--max-file-size", "1k");
+    assertEquals(1, r.exit());
+    assertTrue(r.err().startsWith("vfsim: fsx: maxFileSize 1024 outside"), r.err());
   }
 
   @Test
