@@ -48,6 +48,8 @@ final class XfsIoShell {
   static final byte DEFAULT_PWRITE_SEED = (byte) 0xcd;
   static final byte DEFAULT_MWRITE_SEED = 'X';
   private static final int SECTOR = 512;
+  /** Largest -b buffer: the simulated user memory and the Java heap hold it. */
+  static final long MAX_BUFFER = 64L << 20;
   private static final long ST_VALID = 0x20;
   private static final long ST_RELATIME = 0x1000;
 
@@ -428,11 +430,19 @@ final class XfsIoShell {
       exitCode = 1;
       return;
     }
-    int bs = (int) Math.min(bsize, 1 << 30);
-    long buf = bs > 0 ? sys.mmapAnonymous(bs) : 0;
+    if (bsize > MAX_BUFFER) {
+      err.println(argv.get(0) + ": buffer of " + bsize + " bytes is larger than vfsim allows ("
+          + MAX_BUFFER + ")");
+      exitCode = 1;
+      return;
+    }
+    int bs = (int) bsize;
+    // The user buffer: no write is longer than min(bsize, len), so no more is filled.
+    int bufLen = (int) Math.min(bs, count);
+    long buf = bufLen > 0 ? sys.mmapAnonymous(bufLen) : 0;
     try {
-      if (bs > 0) {
-        sys.store(buf, filled(bs, seed));
+      if (bufLen > 0) {
+        sys.store(buf, filled(bufLen, seed));
       }
       long start = now();
       long done = 0;
@@ -474,8 +484,8 @@ final class XfsIoShell {
         out.print(new TransferReport("wrote", offset, count, done, ops, now() - start).render());
       }
     } finally {
-      if (bs > 0) {
-        sys.munmap(buf, bs);
+      if (bufLen > 0) {
+        sys.munmap(buf, bufLen);
       }
     }
   }
@@ -506,7 +516,13 @@ final class XfsIoShell {
     if (count < 0) {
       count = Math.max(0, sys.fstat(file().fd).size() - Math.max(offset, 0));
     }
-    int bs = (int) Math.min(bsize, 1 << 30);
+    if (bsize > MAX_BUFFER) {
+      err.println(argv.get(0) + ": buffer of " + bsize + " bytes is larger than vfsim allows ("
+          + MAX_BUFFER + ")");
+      exitCode = 1;
+      return;
+    }
+    int bs = (int) bsize;
     long start = now();
     long done = 0;
     long ops = 0;
