@@ -17,8 +17,8 @@ final class BuiltinWorkloads {
 
   static final ImmutableMap<String, Workload> ALL = ImmutableMap.of(
       "default", new IntraFile("default",
-          "small: 4 files grown in turns to 64 KiB (4 KiB appends, each fsynced), then a 1 MiB"
-              + " sequential file", 4, 16, 1 * MIB),
+          "small: 4 files grown in turns to 256 KiB (4 KiB appends, each fsynced: the intra-file"
+              + " pattern in miniature), then a 1 MiB sequential file", 4, 64, 1 * MIB),
       "conway-intrafile", new IntraFile("conway-intrafile",
           "Conway et al. FAST'17 intra-file: 10 files grown in turns to 400 KiB, 4 KiB appended"
               + " to one file and fsynced before the next", 10, 100, 0),

@@ -66,8 +66,8 @@ class CompareCommandTest {
     JsonArray variants = json.getAsJsonArray("variants");
     assertEquals(4, variants.size());
     JsonObject goal = variant(json, GOAL);
-    // default: 4 files of 64 KiB and one of 1 MiB, all written once.
-    assertEquals(4 * 64 * 1024 + 1024 * 1024, goal.get("appBytesWritten").getAsLong());
+    // default: 4 files of 256 KiB and one of 1 MiB, all written once.
+    assertEquals(4 * 256 * 1024 + 1024 * 1024, goal.get("appBytesWritten").getAsLong());
     assertEquals(5, goal.get("files").getAsInt());
     assertEquals("failed", variant(json, "nosuchfs").get("status").getAsString());
 
