@@ -374,6 +374,8 @@ final class XfsIoShell {
     add("close", 0, 0, true, true, "close -- close the current open file", argv -> close());
     add("quit", 0, 0, true, true, "quit -- exit the program", argv -> quit = true);
     add("help", 0, 1, true, true, "help [command] -- help for one or all commands", this::help);
+    add("reflink", 1, 4, false, false, "reflink infile [src_off dst_off len] -- reflinks an entire"
+        + " file, or a number of bytes at a specified offset", this::reflink);
     // vfsim's own commands: what xfs_io cannot show on a real kernel.
     add("mpwrite", 3, 3, false, false, "mpwrite off len mapoff -- pwrite whose source buffer is"
         + " the current mapping at mapoff (the write-fault deadlock case)", this::mpwrite);
@@ -1107,6 +1109,52 @@ final class XfsIoShell {
       throw e;
     } finally {
       charge();
+    }
+  }
+
+  /** FICLONE of a whole file (reported as 0/0 bytes, as xfs_io does) or FICLONERANGE. */
+  private void reflink(List<String> argv) {
+    Getopt g = getopt(argv, "Cq");
+    if (g == null) {
+      return;
+    }
+    if (g.operands.size() != 1 && g.operands.size() != 4) {
+      usage(commands.get("reflink"));
+      return;
+    }
+    long srcOff = 0;
+    long dstOff = 0;
+    long len = 0;
+    if (g.operands.size() == 4) {
+      srcOff = num(g.operands.get(1));
+      dstOff = num(g.operands.get(2));
+      len = num(g.operands.get(3));
+      if (srcOff < 0 || dstOff < 0 || len < 0) {
+        usage(commands.get("reflink"));
+        return;
+      }
+    }
+    String infile = g.operands.get(0);
+    int src;
+    try {
+      src = sys.open(SimulatedSystem.pathOf(infile), OpenFile.O_RDONLY);
+    } catch (ErrnoException e) {
+      err.println(infile + ": " + e.errno().message());
+      exitCode = 1;
+      return;
+    }
+    long start = now();
+    try {
+      sys.cloneRange(src, srcOff, fd(), dstOff, len);
+    } catch (ErrnoException e) {
+      perror("reflink", e);
+      return;
+    } finally {
+      sys.close(src);
+      charge();
+    }
+    if (!g.has('q')) {
+      out.print(new TransferReport("linked", dstOff, len, len, 1, now() - start).render());
     }
   }
 
