@@ -87,6 +87,18 @@ class XfsIoExtrasTest {
   }
 
   @Test
+  void enospcIsAShortWriteAfterProgressAndAnErrorWithout() {
+    // A 64 KiB ramfs: one 128 KiB write stops at the limit and reports what it did; the next
+    // write makes no progress and fails with the errno, as pwrite(2) does.
+    CliRun r = CliRun.of("io", "--fs", "ramfs", "--mount", "size=64k", "-f", "-c",
+        "pwrite -b 128k 0 128k", "-c", "pwrite 128k 4k", "-c", "pwrite 0 4k", "f");
+    assertEquals(1, r.exit());
+    assertTrue(r.out().startsWith("wrote 65536/131072 bytes at offset 0\n"), r.out());
+    assertEquals("pwrite: No space left on device\n", r.err());
+    assertTrue(r.out().contains("wrote 4096/4096 bytes at offset 0\n"), "overwrite needs no space");
+  }
+
+  @Test
   void timingLineIsDeterministic() {
     CliRun a = io("pwrite -W 0 64k", "f");
     CliRun b = io("pwrite -W 0 64k", "f");
