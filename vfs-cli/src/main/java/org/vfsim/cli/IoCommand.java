@@ -37,6 +37,18 @@ final class IoCommand implements Callable<Integer> {
   @Option(names = "-r", description = "open read-only")
   boolean readOnly;
 
+  @Option(names = "-s", description = "open with O_SYNC")
+  boolean sync;
+
+  @Option(names = "-a", description = "open with O_APPEND")
+  boolean append;
+
+  @Option(names = "-x", description = "expert mode (accepted; every command is available)")
+  boolean expert;
+
+  @Option(names = "-d", description = "O_DIRECT (not simulated: refused)")
+  boolean direct;
+
   @Option(names = "-c", paramLabel = "CMD", description = "a command to run (repeatable)")
   List<String> commands = new ArrayList<>();
 
@@ -69,10 +81,14 @@ final class IoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (direct) {
+      throw new CliFailure("-d: O_DIRECT is not simulated (vfsim models the buffered write path)");
+    }
     SimulatedSystem system = boot();
     XfsIoShell shell = new XfsIoShell(system, ctx.out(), ctx.err());
     int flags = (readOnly ? OpenFile.O_RDONLY : OpenFile.O_RDWR)
-        | (create ? OpenFile.O_CREAT : 0) | (truncate ? OpenFile.O_TRUNC : 0);
+        | (create ? OpenFile.O_CREAT : 0) | (truncate ? OpenFile.O_TRUNC : 0)
+        | (sync ? OpenFile.O_SYNC : 0) | (append ? OpenFile.O_APPEND : 0);
     int status;
     try {
       boolean opened = true;
