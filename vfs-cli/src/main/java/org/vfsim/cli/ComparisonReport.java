@@ -87,6 +87,19 @@ final class ComparisonReport {
     for (VariantResult r : results) {
       if (r.ok() && r.deviceBlocks() > 0) {
         sb.append('\n').append(freeFrag(r));
+        sb.append("cold read seeks by distance (blocks):");
+        long[] h = r.coldReadSeekHistogram();
+        for (int k = 0; k < h.length; k++) {
+          if (h[k] > 0) {
+            sb.append(f(" %s:%d", k == 0 ? "0-1" : (1L << k) + "-" + ((1L << (k + 1)) - 1), h[k]));
+          }
+        }
+        sb.append('\n');
+        if (!r.counters().isEmpty()) {
+          sb.append("counters:");
+          r.counters().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+          sb.append('\n');
+        }
       }
     }
     return sb.toString();
