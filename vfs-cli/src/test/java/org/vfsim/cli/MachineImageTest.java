@@ -44,6 +44,24 @@ class MachineImageTest {
     assertTrue(third.out().contains("00000000:  43 41  CA"), third.out());
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"ext2ish", "xfsish", "btrfsish"})
+  void roundTripOnEachBuiltInPlugin(String fs) {
+    Path img = dir.resolve(fs + ".img");
+    CliRun first = CliRun.of("io", "--fs", fs, "--size", "64m", "--image", img.toString(), "-f",
+        "-c", "pwrite -S 0x41 0 16k", "-c", "pwrite -S 0x42 1m 4k", "d");
+    org.junit.jupiter.api.Assumptions.assumeFalse(first.err().contains("Function not implemented"),
+        fs + " is still a skeleton: " + first.err());
+    assertEquals(0, first.exit(), first.err());
+    CliRun second = CliRun.of("io", "--image", img.toString(), "-c", "pread -v 16380 8", "-c",
+        "pread -v 1048576 2", "-c", "stat", "d");
+    assertEquals(0, second.exit(), second.err());
+    assertTrue(second.out().contains("00003ffc:  41 41 41 41 00 00 00 00  AAAA...."),
+        second.out());
+    assertTrue(second.out().contains("00100000:  42 42  BB"), second.out());
+    assertTrue(second.out().contains("stat.size = " + (1048576 + 4096)), second.out());
+  }
+
   @Test
   void noTemporaryFileIsLeftBehind() throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
