@@ -8,7 +8,7 @@ import org.vfsim.plugin.PluginRegistry;
 import org.vfsim.plugin.RamfsModule;
 import org.vfsim.xfsish.XfsishModule;
 
-/** The command line's plugin registry: ramfs and the three built-in policies, plus ServiceLoader finds. */
+/** The command line's plugin registry: ramfs, the three built-in policies, ServiceLoader finds. */
 @Singleton
 @Component(modules = {RamfsModule.class, Ext2ishModule.class, XfsishModule.class,
     BtrfsishModule.class})

@@ -73,7 +73,8 @@ final class ComparisonReport {
       }
       sb.append(f("%-28s %6d %7d %8.2f %6s %9d %6.2f %6.2f %10.1f %10.1f %10.1f %6d%n",
           r.variant().label(), r.files().size(), r.extents(), r.extentsPerFile(),
-          Double.isNaN(r.layoutScore()) ? "-" : f("%.3f", r.layoutScore()), r.freeExtents(), r.writeAmplification(), r.spaceAmplification(),
+          Double.isNaN(r.layoutScore()) ? "-" : f("%.3f", r.layoutScore()), r.freeExtents(),
+          r.writeAmplification(), r.spaceAmplification(),
           ms(r.hddWriteNanos()), ms(r.ssdWriteNanos()), ms(r.hddColdReadNanos()),
           r.coldReadSeeks()));
       for (String problem : r.fsckProblems()) {
@@ -358,8 +359,8 @@ final class ComparisonReport {
   }
 
   /** One metric per round, one line per variant, on a 0..max scale. */
-  private String roundsChart(String title, java.util.function.ToDoubleFunction<VariantResult.RoundSample> metric,
-      boolean unitScale) {
+  private String roundsChart(String title,
+      java.util.function.ToDoubleFunction<VariantResult.RoundSample> metric, boolean unitScale) {
     int width = 700;
     int h = 220;
     int maxRound = 1;

@@ -120,7 +120,8 @@ final class ComparisonRun {
       sys.close(fd);
     }
     DeviceCounters read = counters(dev).minus(beforeRead);
-    return new VariantResult(v, null, bs, dev == null ? 0 : dev.blocks(), files, num, den, freeCount, freeBlocks,
+    return new VariantResult(v, null, bs, dev == null ? 0 : dev.blocks(), files, num, den,
+        freeCount, freeBlocks,
         ctx.appBytesWritten(), written.blocksWritten() * bs,
         written.dataBlocksWritten() * bs, written.metadataBlocksWritten() * bs, allocated,
         referenced, counters, hddWrite, ssdWrite, hdd.readNanos() + hdd.writeNanos(),

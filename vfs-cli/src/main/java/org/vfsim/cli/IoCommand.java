@@ -53,7 +53,7 @@ final class IoCommand implements Callable<Integer> {
   List<String> commands = new ArrayList<>();
 
   @Option(names = "--fs", paramLabel = "NAME",
-      description = "filesystem type: ext2ish, xfsish, btrfsish or ramfs (default: ${DEFAULT-VALUE})")
+      description = "filesystem: ext2ish, xfsish, btrfsish or ramfs (default: ${DEFAULT-VALUE})")
   String fs = DEFAULT_FS;
 
   @Option(names = "--mkfs", paramLabel = "OPTS", description = "mkfs options (see vfsim plugins)")

@@ -78,7 +78,7 @@ final class LayoutMetrics {
     return den == 0 ? 1.0 : (double) num / den;
   }
 
-  /** Bucket of a free extent of {@code blocks}: k with 2^k <= blocks < 2^(k+1), as e2freefrag groups them. */
+  /** Bucket k of a free extent of {@code blocks}: 2^k <= blocks < 2^(k+1), as e2freefrag has it. */
   static int bucket(long blocks) {
     return 63 - Long.numberOfLeadingZeros(Math.max(1, blocks));
   }

@@ -44,7 +44,8 @@ public final class Vfsim implements Runnable {
     cl.setParameterExceptionHandler((ex, argv) -> {
       err.println("vfsim: " + ex.getMessage());
       CommandLine sub = ex.getCommandLine();
-      err.println("Try '" + sub.getCommandSpec().qualifiedName() + " --help' for more information.");
+      err.println("Try '" + sub.getCommandSpec().qualifiedName()
+          + " --help' for more information.");
       return 2;
     });
     cl.setExecutionExceptionHandler((ex, c, parseResult) -> {

@@ -1,6 +1,6 @@
 package org.vfsim.cli;
 
-/** What {@code vfsim compare} runs on each filesystem variant: a seeded, deterministic program of system calls. */
+/** What {@code vfsim compare} runs on each variant: a seeded, deterministic program of syscalls. */
 interface Workload {
   /** The name the report shows. */
   String name();
@@ -8,6 +8,6 @@ interface Workload {
   /** One line for the report and {@code --help}. */
   String description();
 
-  /** Runs against the fresh filesystem behind {@code ctx}; marks rounds with {@link WorkloadContext#endRound}. */
+  /** Runs on the fresh filesystem behind {@code ctx}, marking rounds with {@code endRound}. */
   void run(WorkloadContext ctx);
 }

@@ -75,7 +75,8 @@ class CompareCommandTest {
     assertTrue(html.startsWith("<!DOCTYPE html>"));
     assertTrue(html.contains("<svg"), "inline SVG charts");
     assertTrue(html.trim().endsWith("</html>"));
-    java.util.regex.Matcher svg = java.util.regex.Pattern.compile("(?s)<svg.*?</svg>").matcher(html);
+    java.util.regex.Matcher svg =
+        java.util.regex.Pattern.compile("(?s)<svg.*?</svg>").matcher(html);
     int charts = 0;
     while (svg.find()) {
       charts++;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.vfsim.lockdep.LockValidatorExtension;
 
-/** {@code vfsim io --image}: state survives between invocations; a bad image is refused and kept. */
+/** {@code vfsim io --image}: state survives between runs; a bad image is refused and kept. */
 @ExtendWith(LockValidatorExtension.class)
 class MachineImageTest {
   @TempDir

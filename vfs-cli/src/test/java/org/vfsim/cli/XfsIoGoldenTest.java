@@ -50,7 +50,8 @@ class XfsIoGoldenTest {
       Pattern.compile("(?m)^[^ \\n]+ [A-Za-z]+, [0-9]+ ops; .* \\(.* ops/sec\\)$");
   private static final Pattern ADDR = Pattern.compile("0x[0-9a-f]{9,}");
   private static final Pattern MACHINE_FACT =
-      Pattern.compile("(?m)^(stat\\.ino|statfs\\.f_[a-z]+|geom\\.[a-z]+|counts\\.[a-z]+) = (0x)?[0-9a-f]+$");
+      Pattern.compile("(?m)^(stat\\.ino|statfs\\.f_[a-z]+|geom\\.[a-z]+|counts\\.[a-z]+)"
+          + " = (0x)?[0-9a-f]+$");
   private static final Pattern PHYSICAL = Pattern.compile("(?<=\\]:)( +)\\d+\\.\\.\\d+ *");
 
   @TestFactory
