@@ -1,0 +1,39 @@
+package org.vfsim.cli;
+
+import org.vfsim.syscall.ErrnoException;
+
+/**
+ * A failure the command reports as {@code vfsim: <message>} and a nonzero exit, never as a stack
+ * trace: bad input, a damaged image, an errno from the simulated kernel.
+ */
+final class CliFailure extends RuntimeException {
+  private final int exitCode;
+
+  CliFailure(String message) {
+    this(message, 1);
+  }
+
+  CliFailure(String message, int exitCode) {
+    super(message, null, false, false);
+    this.exitCode = exitCode;
+  }
+
+  int exitCode() {
+    return exitCode;
+  }
+
+  /** The one-line text for {@code t}: errno text for kernel errors, the message otherwise. */
+  static String describe(Throwable t) {
+    if (t instanceof ErrnoException e) {
+      String m = e.getMessage();
+      // "ENOSPC: No space left on device (detail)" -> "No space left on device (detail)"
+      String prefix = e.errno().name() + ": ";
+      return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+    }
+    if (t instanceof CliFailure f) {
+      return f.getMessage();
+    }
+    String m = t.getMessage();
+    return m == null ? t.getClass().getSimpleName() : m;
+  }
+}

@@ -1,0 +1,77 @@
+package org.vfsim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.vfsim.lockdep.LockValidatorExtension;
+
+/** The command line's contract: --help everywhere, one-line errors, nonzero exits. */
+@ExtendWith(LockValidatorExtension.class)
+class VfsimCommandLineTest {
+  @ParameterizedTest
+  @ValueSource(strings = {"io", "compare", "fsx", "plugins"})
+  void everyCommandHasHelp(String command) {
+    CliRun r = CliRun.of(command, "--help");
+    assertEquals(0, r.exit());
+    assertTrue(r.out().startsWith("Usage: vfsim " + command), r.out());
+  }
+
+  @Test
+  void noCommandIsAUsageError() {
+    CliRun r = CliRun.of();
+    assertEquals(2, r.exit());
+    assertTrue(r.err().startsWith("vfsim: a command is required"), r.err());
+  }
+
+  @Test
+  void unknownFilesystemNamesTheKnownOnes() {
+    CliRun r = CliRun.of("io", "--fs", "zfs", "-f", "-c", "pwrite 0 1", "x");
+    assertEquals(1, r.exit());
+    assertTrue(r.err().startsWith("vfsim: No such device (unknown filesystem type 'zfs'; known:"),
+        r.err());
+    assertFalse(r.err().contains("\tat "));
+  }
+
+  @Test
+  void skeletonPluginFailsWithItsErrno() {
+    CliRun r = CliRun.of("io", "--fs", "ext2ish", "-f", "-c", "pwrite 0 1", "x");
+    if (r.exit() != 0) {
+      assertTrue(r.err().startsWith("vfsim: "), r.err());
+      assertEquals(1, r.err().lines().count(), r.err());
+    } else {
+      assertTrue(r.out().startsWith("wrote 1/1 bytes at offset 0"), r.out());
+    }
+  }
+
+  @Test
+  void badMountOptionIsAnErrnoError() {
+    CliRun r = CliRun.of("io", "--fs", "ramfs", "--mount", "nosuch=1", "-f", "-c", "stat", "x");
+    assertEquals(1, r.exit());
+    assertEquals("vfsim: Invalid argument (unknown option 'nosuch')\n", r.err());
+  }
+
+  @Test
+  void pluginsListsTypesCapabilitiesAndOptions() {
+    CliRun r = CliRun.of("plugins");
+    assertEquals(0, r.exit());
+    for (String fs : new String[] {"ext2ish", "xfsish", "btrfsish", "ramfs"}) {
+      assertTrue(r.out().contains("\n" + fs + " - ") || r.out().startsWith(fs + " - "), fs);
+    }
+    assertTrue(r.out().contains("size=SIZE"), "ramfs's OptionSpec.usage(): " + r.out());
+  }
+
+  @Test
+  void commandsFromStandardInputActOnTheCurrentFile() {
+    CliRun r = CliRun.withStdin("pwrite 0 3\nopen -f g\npwrite 0 5\nfile\n", "io", "--fs",
+        "ramfs", "-f", "f");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("wrote 3/3") && r.out().contains("wrote 5/5"), r.out());
+    assertEquals(2, r.out().split("wrote ").length - 1, "one write each, not per file");
+  }
+}
