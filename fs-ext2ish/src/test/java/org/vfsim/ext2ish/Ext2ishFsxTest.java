@@ -19,6 +19,9 @@ import org.vfsim.testkit.fsx.Fsx;
  */
 @ExtendWith(LockValidatorExtension.class)
 class Ext2ishFsxTest {
+  /** The test kit asks for at least 20,000 model-checker operations per configuration in CI. */
+  private static final int OPERATIONS = 20_000;
+
   @ParameterizedTest(name = "block size {0}, mount '{1}', seed {2}")
   @CsvSource({
       "4096, '', 24117",
@@ -29,10 +32,10 @@ class Ext2ishFsxTest {
   })
   void passes(int blockSize, String mountOptions, long seed) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Fsx.Result r = Fsx.run(new Ext2ishType(), new Fsx.Options(seed, 6000, 8L << 20, blockSize,
+    Fsx.Result r = Fsx.run(new Ext2ishType(), new Fsx.Options(seed, OPERATIONS, 8L << 20, blockSize,
         "", mountOptions, 1 << 20, null), new PrintStream(out, true, StandardCharsets.UTF_8));
     System.out.print(out.toString(StandardCharsets.UTF_8));
     assertTrue(r.passed(), r.failure());
-    assertEquals(6000, r.operationsRun());
+    assertEquals(OPERATIONS, r.operationsRun());
   }
 }
