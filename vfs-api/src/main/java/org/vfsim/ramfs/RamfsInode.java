@@ -9,6 +9,7 @@ import org.vfsim.fs.AddressSpaceOperations;
 import org.vfsim.fs.DirEntry;
 import org.vfsim.fs.FileType;
 import org.vfsim.fs.Inode;
+import org.vfsim.fs.SimpleDirectory;
 import org.vfsim.kernel.Task;
 import org.vfsim.pagecache.Folio;
 import org.vfsim.pagecache.Mapping;
@@ -17,13 +18,13 @@ import org.vfsim.syscall.Errno;
 /** A ramfs file or directory; a directory's entries are a sorted map. */
 class RamfsInode extends Inode {
   private final RamfsSuperBlock rsb;
-  private final Map<String, RamfsInode> entries;
+  private final @Nullable SimpleDirectory<RamfsInode> entries;
   private long pages;
 
   RamfsInode(RamfsSuperBlock sb, long ino, FileType type, int mode) {
     super(sb, ino, type, mode);
     this.rsb = sb;
-    this.entries = type == FileType.DIRECTORY ? new TreeMap<>() : Map.of();
+    this.entries = type == FileType.DIRECTORY ? new SimpleDirectory<>(this) : null;
   }
 
   @Override
@@ -48,25 +49,21 @@ class RamfsInode extends Inode {
     return n;
   }
 
-  @Override
-  public synchronized @Nullable Inode lookup(String name) {
-    if (!isDirectory()) {
+  private SimpleDirectory<RamfsInode> dir() {
+    if (entries == null) {
       throw Errno.ENOTDIR.exception();
     }
-    return entries.get(name);
+    return entries;
+  }
+
+  @Override
+  public @Nullable Inode lookup(String name) {
+    return dir().lookup(name);
   }
 
   private RamfsInode add(String name, FileType type, int mode) {
-    if (!isDirectory()) {
-      throw Errno.ENOTDIR.exception();
-    }
-    RamfsInode child = new RamfsInode(rsb, rsb.nextIno(), type, mode);
-    synchronized (this) {
-      entries.put(name, child);
-    }
-    if (type == FileType.DIRECTORY) {
-      setNlink(nlink() + 1);
-    } else {
+    RamfsInode child = dir().link(name, new RamfsInode(rsb, rsb.nextIno(), type, mode));
+    if (type == FileType.REGULAR) {
       rsb.fileCreated(child);
     }
     return child;
@@ -84,53 +81,22 @@ class RamfsInode extends Inode {
 
   @Override
   public void unlink(Task task, String name) {
-    RamfsInode child;
-    synchronized (this) {
-      child = entries.remove(name);
-    }
-    if (child == null) {
-      throw Errno.ENOENT.exception(name);
-    }
-    child.setNlink(child.nlink() - 1);
+    dir().unlink(name);
   }
 
   @Override
   public void rmdir(Task task, String name) {
-    synchronized (this) {
-      if (entries.remove(name) == null) {
-        throw Errno.ENOENT.exception(name);
-      }
-    }
-    setNlink(nlink() - 1);
+    dir().rmdir(name);
   }
 
   @Override
   public void rename(Task task, String oldName, Inode newDir, String newName) {
-    RamfsInode child;
-    synchronized (this) {
-      child = entries.remove(oldName);
-    }
-    if (child == null) {
-      throw Errno.ENOENT.exception(oldName);
-    }
-    RamfsInode target = (RamfsInode) newDir;
-    synchronized (target) {
-      target.entries.put(newName, child);
-    }
-    if (child.isDirectory() && target != this) {
-      setNlink(nlink() - 1);
-      target.setNlink(target.nlink() + 1);
-    }
+    dir().rename(oldName, ((RamfsInode) newDir).dir(), newName);
   }
 
   @Override
-  public synchronized List<DirEntry> readdir() {
-    if (!isDirectory()) {
-      throw Errno.ENOTDIR.exception();
-    }
-    List<DirEntry> out = new ArrayList<>();
-    entries.forEach((n, i) -> out.add(new DirEntry(n, i.ino(), i.type())));
-    return out;
+  public List<DirEntry> readdir() {
+    return dir().readdir();
   }
 
   @Override

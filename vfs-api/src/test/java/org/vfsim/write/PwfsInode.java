@@ -13,6 +13,7 @@ import org.vfsim.fs.DirEntry;
 import org.vfsim.fs.FileType;
 import org.vfsim.fs.FsckReport;
 import org.vfsim.fs.Inode;
+import org.vfsim.fs.SimpleDirectory;
 import org.vfsim.kernel.Task;
 import org.vfsim.pagecache.Folio;
 import org.vfsim.syscall.Errno;
@@ -24,7 +25,7 @@ import org.vfsim.syscall.Errno;
  */
 final class PwfsInode extends Inode {
   private final PwfsSuperBlock psb;
-  private final Map<String, PwfsInode> entries;
+  private final @Nullable SimpleDirectory<PwfsInode> entries;
   private final TreeMap<Long, byte[]> store = new TreeMap<>();
   private final Set<Long> allocated = new HashSet<>();
   private final Set<Long> delalloc = new HashSet<>();
@@ -32,7 +33,7 @@ final class PwfsInode extends Inode {
   PwfsInode(PwfsSuperBlock sb, long ino, FileType type, int mode) {
     super(sb, ino, type, mode);
     this.psb = sb;
-    this.entries = type == FileType.DIRECTORY ? new TreeMap<>() : Map.of();
+    this.entries = type == FileType.DIRECTORY ? new SimpleDirectory<>(this) : null;
   }
 
   @Override
@@ -150,25 +151,21 @@ final class PwfsInode extends Inode {
 
   // ---- directory operations ------------------------------------------------------------------
 
-  @Override
-  public synchronized @Nullable Inode lookup(String name) {
-    if (!isDirectory()) {
+  private SimpleDirectory<PwfsInode> dir() {
+    if (entries == null) {
       throw Errno.ENOTDIR.exception();
     }
-    return entries.get(name);
+    return entries;
+  }
+
+  @Override
+  public @Nullable Inode lookup(String name) {
+    return dir().lookup(name);
   }
 
   private PwfsInode add(String name, FileType type, int mode) {
-    if (!isDirectory()) {
-      throw Errno.ENOTDIR.exception();
-    }
-    PwfsInode child = new PwfsInode(psb, psb.nextIno(), type, mode);
-    synchronized (this) {
-      entries.put(name, child);
-    }
-    if (type == FileType.DIRECTORY) {
-      setNlink(nlink() + 1);
-    } else {
+    PwfsInode child = dir().link(name, new PwfsInode(psb, psb.nextIno(), type, mode));
+    if (type == FileType.REGULAR) {
       psb.fileCreated(child);
     }
     return child;
@@ -186,23 +183,21 @@ final class PwfsInode extends Inode {
 
   @Override
   public void unlink(Task task, String name) {
-    PwfsInode child;
-    synchronized (this) {
-      child = entries.remove(name);
-    }
-    if (child == null) {
-      throw Errno.ENOENT.exception(name);
-    }
-    child.setNlink(child.nlink() - 1);
+    dir().unlink(name);
   }
 
   @Override
-  public synchronized List<DirEntry> readdir() {
-    if (!isDirectory()) {
-      throw Errno.ENOTDIR.exception();
-    }
-    List<DirEntry> out = new ArrayList<>();
-    entries.forEach((n, i) -> out.add(new DirEntry(n, i.ino(), i.type())));
-    return out;
+  public void rmdir(Task task, String name) {
+    dir().rmdir(name);
+  }
+
+  @Override
+  public void rename(Task task, String oldName, Inode newDir, String newName) {
+    dir().rename(oldName, ((PwfsInode) newDir).dir(), newName);
+  }
+
+  @Override
+  public List<DirEntry> readdir() {
+    return dir().readdir();
   }
 }

@@ -11,6 +11,7 @@ import org.vfsim.fs.FallocMode;
 import org.vfsim.fs.FiemapExtent;
 import org.vfsim.fs.FileType;
 import org.vfsim.fs.Inode;
+import org.vfsim.fs.SimpleDirectory;
 import org.vfsim.kernel.Task;
 import org.vfsim.pagecache.Folio;
 import org.vfsim.pagecache.PageCache;
@@ -19,12 +20,13 @@ import org.vfsim.syscall.Errno;
 /** A planted-filesystem file (page index to block) or directory (sorted entries). */
 final class PlantedInode extends Inode {
   private final PlantedSuperBlock psb;
-  private final Map<String, PlantedInode> entries = new TreeMap<>();
+  private final @Nullable SimpleDirectory<PlantedInode> entries;
   private final TreeMap<Long, Long> blocks = new TreeMap<>();
 
   PlantedInode(PlantedSuperBlock sb, long ino, FileType type, int mode) {
     super(sb, ino, type, mode);
     this.psb = sb;
+    this.entries = type == FileType.DIRECTORY ? new SimpleDirectory<>(this) : null;
   }
 
   @Override
@@ -65,12 +67,7 @@ final class PlantedInode extends Inode {
 
   /** Adds a directory entry while loading the durable image at mount. */
   void restoreEntry(String name, PlantedInode child) {
-    synchronized (this) {
-      entries.put(name, child);
-    }
-    if (child.isDirectory()) {
-      setNlink(nlink() + 1);
-    }
+    dir().link(name, child);
   }
 
   private PageCache cache() {
@@ -242,25 +239,21 @@ final class PlantedInode extends Inode {
 
   // ---- directories -------------------------------------------------------------------------
 
-  @Override
-  public synchronized @Nullable Inode lookup(String name) {
-    if (!isDirectory()) {
+  private SimpleDirectory<PlantedInode> dir() {
+    if (entries == null) {
       throw Errno.ENOTDIR.exception();
     }
-    return entries.get(name);
+    return entries;
+  }
+
+  @Override
+  public @Nullable Inode lookup(String name) {
+    return dir().lookup(name);
   }
 
   private PlantedInode add(String name, FileType type, int mode) {
-    if (!isDirectory()) {
-      throw Errno.ENOTDIR.exception();
-    }
-    PlantedInode child = new PlantedInode(psb, psb.nextIno(), type, mode);
-    synchronized (this) {
-      entries.put(name, child);
-    }
-    if (type == FileType.DIRECTORY) {
-      setNlink(nlink() + 1);
-    } else {
+    PlantedInode child = dir().link(name, new PlantedInode(psb, psb.nextIno(), type, mode));
+    if (type == FileType.REGULAR) {
       psb.fileCreated(child);
     }
     return child;
@@ -278,52 +271,21 @@ final class PlantedInode extends Inode {
 
   @Override
   public void unlink(Task task, String name) {
-    PlantedInode child;
-    synchronized (this) {
-      child = entries.remove(name);
-    }
-    if (child == null) {
-      throw Errno.ENOENT.exception(name);
-    }
-    child.setNlink(child.nlink() - 1);
+    dir().unlink(name);
   }
 
   @Override
   public void rmdir(Task task, String name) {
-    synchronized (this) {
-      if (entries.remove(name) == null) {
-        throw Errno.ENOENT.exception(name);
-      }
-    }
-    setNlink(nlink() - 1);
+    dir().rmdir(name);
   }
 
   @Override
   public void rename(Task task, String oldName, Inode newDir, String newName) {
-    PlantedInode child;
-    synchronized (this) {
-      child = entries.remove(oldName);
-    }
-    if (child == null) {
-      throw Errno.ENOENT.exception(oldName);
-    }
-    PlantedInode target = (PlantedInode) newDir;
-    synchronized (target) {
-      target.entries.put(newName, child);
-    }
-    if (child.isDirectory() && target != this) {
-      setNlink(nlink() - 1);
-      target.setNlink(target.nlink() + 1);
-    }
+    dir().rename(oldName, ((PlantedInode) newDir).dir(), newName);
   }
 
   @Override
-  public synchronized List<DirEntry> readdir() {
-    if (!isDirectory()) {
-      throw Errno.ENOTDIR.exception();
-    }
-    List<DirEntry> out = new ArrayList<>();
-    entries.forEach((n, i) -> out.add(new DirEntry(n, i.ino(), i.type())));
-    return out;
+  public List<DirEntry> readdir() {
+    return dir().readdir();
   }
 }
