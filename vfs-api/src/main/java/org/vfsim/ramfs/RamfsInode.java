@@ -1,30 +1,19 @@
 package org.vfsim.ramfs;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import org.jspecify.annotations.Nullable;
 import org.vfsim.fs.AddressSpaceOperations;
-import org.vfsim.fs.DirEntry;
 import org.vfsim.fs.FileType;
-import org.vfsim.fs.Inode;
-import org.vfsim.fs.SimpleDirectory;
+import org.vfsim.fs.SimpleInode;
 import org.vfsim.kernel.Task;
 import org.vfsim.pagecache.Folio;
 import org.vfsim.pagecache.Mapping;
-import org.vfsim.syscall.Errno;
 
 /** A ramfs file or directory; a directory's entries are a sorted map. */
-class RamfsInode extends Inode {
+class RamfsInode extends SimpleInode<RamfsInode> {
   private final RamfsSuperBlock rsb;
-  private final @Nullable SimpleDirectory<RamfsInode> entries;
-  private long pages;
 
   RamfsInode(RamfsSuperBlock sb, long ino, FileType type, int mode) {
     super(sb, ino, type, mode);
     this.rsb = sb;
-    this.entries = type == FileType.DIRECTORY ? new SimpleDirectory<>(this) : null;
   }
 
   @Override
@@ -49,54 +38,14 @@ class RamfsInode extends Inode {
     return n;
   }
 
-  private SimpleDirectory<RamfsInode> dir() {
-    if (entries == null) {
-      throw Errno.ENOTDIR.exception();
-    }
-    return entries;
+  @Override
+  protected RamfsInode newChild(FileType type, int mode) {
+    return new RamfsInode(rsb, rsb.nextIno(), type, mode);
   }
 
   @Override
-  public @Nullable Inode lookup(String name) {
-    return dir().lookup(name);
-  }
-
-  private RamfsInode add(String name, FileType type, int mode) {
-    RamfsInode child = dir().link(name, new RamfsInode(rsb, rsb.nextIno(), type, mode));
-    if (type == FileType.REGULAR) {
-      rsb.fileCreated(child);
-    }
-    return child;
-  }
-
-  @Override
-  public Inode create(Task task, String name, int mode) {
-    return add(name, FileType.REGULAR, mode);
-  }
-
-  @Override
-  public Inode mkdir(Task task, String name, int mode) {
-    return add(name, FileType.DIRECTORY, mode);
-  }
-
-  @Override
-  public void unlink(Task task, String name) {
-    dir().unlink(name);
-  }
-
-  @Override
-  public void rmdir(Task task, String name) {
-    dir().rmdir(name);
-  }
-
-  @Override
-  public void rename(Task task, String oldName, Inode newDir, String newName) {
-    dir().rename(oldName, ((RamfsInode) newDir).dir(), newName);
-  }
-
-  @Override
-  public List<DirEntry> readdir() {
-    return dir().readdir();
+  protected void fileCreated(RamfsInode child) {
+    rsb.fileCreated(child);
   }
 
   @Override

@@ -4,28 +4,22 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.jspecify.annotations.Nullable;
 import org.vfsim.fs.AddressSpaceOperations;
-import org.vfsim.fs.DirEntry;
 import org.vfsim.fs.FileType;
 import org.vfsim.fs.FsckReport;
-import org.vfsim.fs.Inode;
-import org.vfsim.fs.SimpleDirectory;
+import org.vfsim.fs.SimpleInode;
 import org.vfsim.kernel.Task;
 import org.vfsim.pagecache.Folio;
-import org.vfsim.syscall.Errno;
 
 /**
  * A pwfs file or directory. A file's written-back pages live in {@code store}; which pages hold
  * a data unit ({@code allocated}) and which a dirty-metadata unit ({@code delalloc}) change only
  * under the page's folio lock, so a write that locked the page sees them stable.
  */
-final class PwfsInode extends Inode {
+final class PwfsInode extends SimpleInode<PwfsInode> {
   private final PwfsSuperBlock psb;
-  private final @Nullable SimpleDirectory<PwfsInode> entries;
   private final TreeMap<Long, byte[]> store = new TreeMap<>();
   private final Set<Long> allocated = new HashSet<>();
   private final Set<Long> delalloc = new HashSet<>();
@@ -33,7 +27,6 @@ final class PwfsInode extends Inode {
   PwfsInode(PwfsSuperBlock sb, long ino, FileType type, int mode) {
     super(sb, ino, type, mode);
     this.psb = sb;
-    this.entries = type == FileType.DIRECTORY ? new SimpleDirectory<>(this) : null;
   }
 
   @Override
@@ -151,53 +144,13 @@ final class PwfsInode extends Inode {
 
   // ---- directory operations ------------------------------------------------------------------
 
-  private SimpleDirectory<PwfsInode> dir() {
-    if (entries == null) {
-      throw Errno.ENOTDIR.exception();
-    }
-    return entries;
+  @Override
+  protected PwfsInode newChild(FileType type, int mode) {
+    return new PwfsInode(psb, psb.nextIno(), type, mode);
   }
 
   @Override
-  public @Nullable Inode lookup(String name) {
-    return dir().lookup(name);
-  }
-
-  private PwfsInode add(String name, FileType type, int mode) {
-    PwfsInode child = dir().link(name, new PwfsInode(psb, psb.nextIno(), type, mode));
-    if (type == FileType.REGULAR) {
-      psb.fileCreated(child);
-    }
-    return child;
-  }
-
-  @Override
-  public Inode create(Task task, String name, int mode) {
-    return add(name, FileType.REGULAR, mode);
-  }
-
-  @Override
-  public Inode mkdir(Task task, String name, int mode) {
-    return add(name, FileType.DIRECTORY, mode);
-  }
-
-  @Override
-  public void unlink(Task task, String name) {
-    dir().unlink(name);
-  }
-
-  @Override
-  public void rmdir(Task task, String name) {
-    dir().rmdir(name);
-  }
-
-  @Override
-  public void rename(Task task, String oldName, Inode newDir, String newName) {
-    dir().rename(oldName, ((PwfsInode) newDir).dir(), newName);
-  }
-
-  @Override
-  public List<DirEntry> readdir() {
-    return dir().readdir();
+  protected void fileCreated(PwfsInode child) {
+    psb.fileCreated(child);
   }
 }

@@ -4,29 +4,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.jspecify.annotations.Nullable;
 import org.vfsim.fs.AddressSpaceOperations;
-import org.vfsim.fs.DirEntry;
 import org.vfsim.fs.FallocMode;
 import org.vfsim.fs.FiemapExtent;
 import org.vfsim.fs.FileType;
 import org.vfsim.fs.Inode;
-import org.vfsim.fs.SimpleDirectory;
+import org.vfsim.fs.SimpleInode;
 import org.vfsim.kernel.Task;
 import org.vfsim.pagecache.Folio;
 import org.vfsim.pagecache.PageCache;
-import org.vfsim.syscall.Errno;
 
 /** A planted-filesystem file (page index to block) or directory (sorted entries). */
-final class PlantedInode extends Inode {
+final class PlantedInode extends SimpleInode<PlantedInode> {
   private final PlantedSuperBlock psb;
-  private final @Nullable SimpleDirectory<PlantedInode> entries;
   private final TreeMap<Long, Long> blocks = new TreeMap<>();
 
   PlantedInode(PlantedSuperBlock sb, long ino, FileType type, int mode) {
     super(sb, ino, type, mode);
     this.psb = sb;
-    this.entries = type == FileType.DIRECTORY ? new SimpleDirectory<>(this) : null;
   }
 
   @Override
@@ -239,53 +234,13 @@ final class PlantedInode extends Inode {
 
   // ---- directories -------------------------------------------------------------------------
 
-  private SimpleDirectory<PlantedInode> dir() {
-    if (entries == null) {
-      throw Errno.ENOTDIR.exception();
-    }
-    return entries;
+  @Override
+  protected PlantedInode newChild(FileType type, int mode) {
+    return new PlantedInode(psb, psb.nextIno(), type, mode);
   }
 
   @Override
-  public @Nullable Inode lookup(String name) {
-    return dir().lookup(name);
-  }
-
-  private PlantedInode add(String name, FileType type, int mode) {
-    PlantedInode child = dir().link(name, new PlantedInode(psb, psb.nextIno(), type, mode));
-    if (type == FileType.REGULAR) {
-      psb.fileCreated(child);
-    }
-    return child;
-  }
-
-  @Override
-  public Inode create(Task task, String name, int mode) {
-    return add(name, FileType.REGULAR, mode);
-  }
-
-  @Override
-  public Inode mkdir(Task task, String name, int mode) {
-    return add(name, FileType.DIRECTORY, mode);
-  }
-
-  @Override
-  public void unlink(Task task, String name) {
-    dir().unlink(name);
-  }
-
-  @Override
-  public void rmdir(Task task, String name) {
-    dir().rmdir(name);
-  }
-
-  @Override
-  public void rename(Task task, String oldName, Inode newDir, String newName) {
-    dir().rename(oldName, ((PlantedInode) newDir).dir(), newName);
-  }
-
-  @Override
-  public List<DirEntry> readdir() {
-    return dir().readdir();
+  protected void fileCreated(PlantedInode child) {
+    psb.fileCreated(child);
   }
 }
