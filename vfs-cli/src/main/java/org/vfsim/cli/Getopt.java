@@ -65,4 +65,18 @@ final class Getopt {
   boolean has(char c) {
     return options.stream().anyMatch(o -> o.name() == c);
   }
+
+  /**
+   * ORs together the flag bits of the options that were given, as xfs_io turns {@code -r -w}
+   * into {@code PROT_READ|PROT_WRITE}; {@code bitByOption} maps each option letter to its bits.
+   */
+  int bits(java.util.Map<Character, Integer> bitByOption) {
+    int bits = 0;
+    for (java.util.Map.Entry<Character, Integer> e : bitByOption.entrySet()) {
+      if (has(e.getKey())) {
+        bits |= e.getValue();
+      }
+    }
+    return bits;
+  }
 }

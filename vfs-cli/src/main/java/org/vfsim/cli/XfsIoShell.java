@@ -572,18 +572,9 @@ final class XfsIoShell {
     if (g == null) {
       return;
     }
-    if (g.has('k')) {
-      mode |= FallocMode.KEEP_SIZE;
-    }
-    if (g.has('p')) {
-      mode |= FallocMode.PUNCH_HOLE | FallocMode.KEEP_SIZE;
-    }
-    if (g.has('c')) {
-      mode |= FallocMode.COLLAPSE_RANGE;
-    }
-    if (g.has('u')) {
-      mode |= FallocMode.UNSHARE_RANGE;
-    }
+    mode |= g.bits(Map.of('k', FallocMode.KEEP_SIZE,
+        'p', FallocMode.PUNCH_HOLE | FallocMode.KEEP_SIZE,
+        'c', FallocMode.COLLAPSE_RANGE, 'u', FallocMode.UNSHARE_RANGE));
     if (g.operands.size() != 2) {
       usage(commands.get(argv.get(0)));
       return;
@@ -699,19 +690,9 @@ final class XfsIoShell {
       usage(commands.get("open"));
       return;
     }
-    int flags = g.has('r') ? OpenFile.O_RDONLY : OpenFile.O_RDWR;
-    if (g.has('f')) {
-      flags |= OpenFile.O_CREAT;
-    }
-    if (g.has('t')) {
-      flags |= OpenFile.O_TRUNC;
-    }
-    if (g.has('a')) {
-      flags |= OpenFile.O_APPEND;
-    }
-    if (g.has('s')) {
-      flags |= OpenFile.O_SYNC;
-    }
+    int flags = (g.has('r') ? OpenFile.O_RDONLY : OpenFile.O_RDWR)
+        | g.bits(Map.of('f', OpenFile.O_CREAT, 't', OpenFile.O_TRUNC, 'a', OpenFile.O_APPEND,
+            's', OpenFile.O_SYNC));
     String name = g.operands.get(0);
     try {
       addFile(name, flags, g.has('P'));
@@ -802,16 +783,7 @@ final class XfsIoShell {
       usage(commands.get("mmap"));
       return;
     }
-    int prot = 0;
-    if (g.has('r')) {
-      prot |= Mm.PROT_READ;
-    }
-    if (g.has('w')) {
-      prot |= Mm.PROT_WRITE;
-    }
-    if (g.has('x')) {
-      prot |= Mm.PROT_EXEC;
-    }
+    int prot = g.bits(Map.of('r', Mm.PROT_READ, 'w', Mm.PROT_WRITE, 'x', Mm.PROT_EXEC));
     if (prot == 0) {
       prot = Mm.PROT_READ | Mm.PROT_WRITE | Mm.PROT_EXEC;
     }
@@ -961,16 +933,7 @@ final class XfsIoShell {
     if (g == null) {
       return;
     }
-    int flags = 0;
-    if (g.has('a')) {
-      flags |= Mm.MS_ASYNC;
-    }
-    if (g.has('i')) {
-      flags |= Mm.MS_INVALIDATE;
-    }
-    if (g.has('s')) {
-      flags |= Mm.MS_SYNC;
-    }
+    int flags = g.bits(Map.of('a', Mm.MS_ASYNC, 'i', Mm.MS_INVALIDATE, 's', Mm.MS_SYNC));
     if (flags == 0) {
       flags = Mm.MS_ASYNC | Mm.MS_INVALIDATE;
     }
