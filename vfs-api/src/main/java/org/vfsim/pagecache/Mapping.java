@@ -28,6 +28,10 @@ public final class Mapping {
   private final AtomicLong nrDirty = new AtomicLong();
   private volatile long dirtiedWhen;
   private volatile @Nullable Errno writebackError;
+  /** Cached pages; written under this mapping's lock, read without it (reclaim's list scan). */
+  private volatile long nrPages;
+  /** Whether the page cache's reclaim list holds this mapping; guarded by that list's lock. */
+  boolean onReclaimList;
   long clockHand;
 
   Mapping(PageCache cache, Inode host, AddressSpaceOperations aops) {
@@ -48,9 +52,9 @@ public final class Mapping {
     return aops;
   }
 
-  /** Number of cached pages. */
-  public synchronized long nrPages() {
-    return pages.size();
+  /** Number of cached pages; takes no lock, so reclaim may ask while holding its own. */
+  public long nrPages() {
+    return nrPages;
   }
 
   public long nrDirty() {
@@ -88,15 +92,22 @@ public final class Mapping {
     return pages.nextMarked(from, MARK_WRITEBACK);
   }
 
-  synchronized Folio findOrCreate(long index, boolean[] created) {
-    Folio f = pages.load(index);
-    if (f == null) {
-      f = new Folio(this, index, cache.allocatePageData());
-      pages.store(index, f);
-      created[0] = true;
-      if (pages.size() == 1) {
-        cache.mappingPopulated(this);
+  Folio findOrCreate(long index, boolean[] created) {
+    Folio f;
+    boolean firstPage = false;
+    synchronized (this) {
+      f = pages.load(index);
+      if (f == null) {
+        f = new Folio(this, index, cache.allocatePageData());
+        pages.store(index, f);
+        created[0] = true;
+        firstPage = nrPages++ == 0;
       }
+    }
+    // Outside this mapping's lock: reclaim holds its list's lock while it looks at mappings, so
+    // taking the list's lock under ours would order the two both ways (an ABBA deadlock).
+    if (firstPage) {
+      cache.mappingPopulated(this);
     }
     return f;
   }
@@ -109,6 +120,7 @@ public final class Mapping {
       }
       folio.cancelDirty();
       pages.erase(folio.index());
+      nrPages--;
       folio.markRemoved();
     }
     cache.pageRemoved(folio);

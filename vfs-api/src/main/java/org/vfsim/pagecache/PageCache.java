@@ -2,6 +2,7 @@ package org.vfsim.pagecache;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import com.google.common.annotations.VisibleForTesting;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -44,6 +45,7 @@ public final class PageCache {
   private final AtomicLong throttled = new AtomicLong();
   private final AtomicLong pagesWrittenBack = new AtomicLong();
 
+  /** The reclaim list: mappings that may hold pages, visited in turn by the CLOCK hand. */
   private final List<Mapping> populated = new ArrayList<>();
   private final LinkedHashSet<Mapping> dirtyMappings = new LinkedHashSet<>();
   private int clockMapping;
@@ -173,10 +175,35 @@ public final class PageCache {
     }
   }
 
+  /**
+   * Puts a mapping that just got its first page on the reclaim list, once: a mapping that emptied
+   * and refilled before reclaim pruned it is still there.
+   */
   void mappingPopulated(Mapping m) {
     synchronized (populated) {
-      populated.add(m);
+      if (!m.onReclaimList) {
+        m.onReclaimList = true;
+        populated.add(m);
+      }
     }
+  }
+
+  @VisibleForTesting
+  int reclaimListLength() {
+    synchronized (populated) {
+      return populated.size();
+    }
+  }
+
+  /** Drops emptied mappings from the reclaim list; call with its lock held. */
+  private void pruneEmptyMappings() {
+    populated.removeIf(m -> {
+      if (m.nrPages() != 0) {
+        return false;
+      }
+      m.onReclaimList = false;
+      return true;
+    });
   }
 
   void pageRemoved(Folio f) {
@@ -329,7 +356,7 @@ public final class PageCache {
     while (freed < target && budget > 0) {
       Mapping m;
       synchronized (populated) {
-        populated.removeIf(x -> x.nrPages() == 0);
+        pruneEmptyMappings();
         if (populated.isEmpty()) {
           break;
         }
@@ -505,6 +532,7 @@ public final class PageCache {
     List<Mapping> all;
     synchronized (populated) {
       all = new ArrayList<>(populated);
+      all.forEach(m -> m.onReclaimList = false);
       populated.clear();
     }
     for (Mapping m : all) {
