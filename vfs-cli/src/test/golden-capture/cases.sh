@@ -190,6 +190,18 @@ xcase stat-ext4 ext4 "stat on ext4: the same six lines (no fsxattr)" \
   -- -f -c 'pwrite 0 10000' -c 'stat' @FILE@
 xcase stat-xfs xfs "stat on XFS adds fsxattr and dioattr lines" \
   -- -f -c 'pwrite 0 10000' -c 'stat' @FILE@
+xcase stat-v tmpfs "stat -v adds atime, mtime and ctime as ctime(3) dates; nothing more on a non-XFS file" \
+  -- -f -c 'pwrite -q 0 10000' -c 'stat -v' @FILE@
+xcase stat-r tmpfs "stat -r: the raw struct stat; mode in octal after a colon, ctime before mtime" \
+  -- -f -c 'pwrite -q 0 10000' -c 'stat -r' @FILE@
+xcase stat-r-wins tmpfs "-rv prints only the raw listing; one operand is ignored" \
+  -- -f -c 'stat -rv' -c 'stat 1' @FILE@
+xcase stat-bad-option tmpfs "an unknown stat option: getopt error, then the usage line on stdout, exit 1" \
+  -- -f -c 'stat -q' @FILE@
+xcase stat-two-options tmpfs "stat -v -r is two arguments: argument-count error" \
+  -- -f -c 'stat -v -r' @FILE@
+xcase help-unknown tmpfs "help for an unknown command: stdout, exit 0; two names: argument-count error" \
+  -- -f -c 'help nosuchcmd' -c 'help stat pwrite' @FILE@
 xcase open-no-args tmpfs "open with no path runs stat" \
   -- -f -c 'open' @FILE@
 xcase statfs-tmpfs tmpfs "statfs (the numbers are machine-dependent)" \

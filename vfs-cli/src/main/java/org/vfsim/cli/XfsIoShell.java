@@ -18,6 +18,7 @@ import org.vfsim.cli.io.ExtentRow;
 import org.vfsim.cli.io.FiemapTable;
 import org.vfsim.cli.io.FilefragReport;
 import org.vfsim.cli.io.HexDump;
+import org.vfsim.cli.io.StatTimes;
 import org.vfsim.cli.io.TransferReport;
 import org.vfsim.fs.FallocMode;
 import org.vfsim.fs.FiemapExtent;
@@ -63,8 +64,12 @@ final class XfsIoShell {
     }
   }
 
+  /**
+   * One entry of xfs_io's command table ({@code cmdinfo_t}); {@code options} is the getopt(3)
+   * option string the command parses, and its extended help lives in {@link XfsIoHelp}.
+   */
   private record Command(String name, int argMin, int argMax, boolean oneShot, boolean noFileOk,
-      String usage, Consumer<List<String>> body) {}
+      String options, String usage, Consumer<List<String>> body) {}
 
   /** One open file of the table ({@code fileio_t}). */
   private static final class FileEntry {
@@ -123,7 +128,7 @@ final class XfsIoShell {
   /** Opens a file named on the command line; false (after the message) if it cannot be opened. */
   boolean openInitial(String name, int flags) {
     try {
-      addFile(name, flags, false);
+      addFile(name, flags, 0600, false);
       return true;
     } catch (ErrnoException e) {
       err.println(name + ": " + e.errno().message());
@@ -267,7 +272,9 @@ final class XfsIoShell {
     exitCode = 1;
   }
 
-  private Getopt getopt(List<String> argv, String spec) {
+  /** Parses argv against the command's own option string; null after the usage error. */
+  private Getopt getopt(List<String> argv) {
+    String spec = commands.get(argv.get(0)).options();
     Getopt g = Getopt.parse(argv.get(0), argv.subList(1, argv.size()), spec, err);
     if (g == null) {
       usage(commands.get(argv.get(0)));
@@ -275,8 +282,8 @@ final class XfsIoShell {
     return g;
   }
 
-  private void addFile(String name, int flags, boolean pathOnly) {
-    int fd = sys.open(SimulatedSystem.pathOf(name), pathOnly ? OpenFile.O_RDONLY : flags, 0600);
+  private void addFile(String name, int flags, int mode, boolean pathOnly) {
+    int fd = sys.open(SimulatedSystem.pathOf(name), pathOnly ? OpenFile.O_RDONLY : flags, mode);
     files.add(new FileEntry(name, fd, flags, pathOnly));
     current = files.size() - 1;
   }
@@ -324,75 +331,83 @@ final class XfsIoShell {
 
   // ---- the command table ---------------------------------------------------------------------
 
-  private void add(String name, int min, int max, boolean oneShot, boolean noFileOk, String usage,
-      Consumer<List<String>> body) {
-    commands.put(name, new Command(name, min, max, oneShot, noFileOk, usage, body));
+  private void add(String name, int min, int max, boolean oneShot, boolean noFileOk,
+      String options, String usage, Consumer<List<String>> body) {
+    commands.put(name, new Command(name, min, max, oneShot, noFileOk, options, usage, body));
   }
 
   private void register() {
-    add("pwrite", 2, -1, false, false, "pwrite [-i infile [-qdDwNOW] [-s skip]] [-b bs] [-S seed]"
-        + " [-FBR [-Z N]] [-V N] off len -- writes a number of bytes at a specified offset",
-        this::pwrite);
-    add("pread", 2, -1, false, false, "pread [-b bs] [-qv] [-i N] [-FBR [-Z N]] off len -- reads"
-        + " a number of bytes at a specified offset", this::pread);
-    add("falloc", 2, -1, false, false, "falloc [-c] [-k] [-p] [-u] off len -- allocates space"
-        + " associated with part of a file via fallocate", this::falloc);
-    add("fpunch", 2, 2, false, false, "fpunch off len -- de-allocates space associated with part"
-        + " of a file via fallocate", argv -> fallocate(argv, "",
+    add("pwrite", 2, -1, false, false, "b:S:wWq", "pwrite [-i infile [-qdDwNOW] [-s skip]] [-b bs]"
+        + " [-S seed] [-FBR [-Z N]] [-V N] off len -- writes a number of bytes at a specified"
+        + " offset", this::pwrite);
+    add("pread", 2, -1, false, false, "b:vq", "pread [-b bs] [-qv] [-i N] [-FBR [-Z N]] off len"
+        + " -- reads a number of bytes at a specified offset", this::pread);
+    add("falloc", 2, -1, false, false, "ckpu", "falloc [-c] [-k] [-p] [-u] off len -- allocates"
+        + " space associated with part of a file via fallocate", argv -> fallocate(argv, 0, true));
+    add("fpunch", 2, 2, false, false, "", "fpunch off len -- de-allocates space associated with"
+        + " part of a file via fallocate", argv -> fallocate(argv,
             FallocMode.PUNCH_HOLE | FallocMode.KEEP_SIZE, true));
-    add("fzero", 2, 3, false, false, "fzero [-k] off len -- zeroes space and eliminates holes by"
-        + " preallocating", this::fzero);
-    add("truncate", 1, 1, false, false, "truncate off -- truncates the current file at the given"
-        + " offset", this::truncate);
-    add("fsync", 0, 0, false, false, "fsync -- calls fsync(2) to flush all in-core file state to"
-        + " disk", argv -> syncCall("fsync", () -> sys.fsync(fd())));
-    add("fdatasync", 0, 0, false, false, "fdatasync -- calls fdatasync(2) to flush the files"
+    add("fzero", 2, 3, false, false, "k", "fzero [-k] off len -- zeroes space and eliminates holes"
+        + " by preallocating", argv -> fallocate(argv, FallocMode.ZERO_RANGE, false));
+    add("truncate", 1, 1, false, false, "", "truncate off -- truncates the current file at the"
+        + " given offset", this::truncate);
+    add("fsync", 0, 0, false, false, "", "fsync -- calls fsync(2) to flush all in-core file state"
+        + " to disk", argv -> syncCall("fsync", () -> sys.fsync(fd())));
+    add("fdatasync", 0, 0, false, false, "", "fdatasync -- calls fdatasync(2) to flush the files"
         + " in-core data to disk", argv -> syncCall("fdatasync", () -> sys.fdatasync(fd())));
-    add("sync", 0, 0, true, true, "sync -- calls sync(2) to flush all in-core filesystem state to"
-        + " disk", argv -> syncCall("sync", () -> sys.sync()));
-    add("mmap", 0, -1, true, false, "mmap [N] | [-rwxS] [-s size] [off len] -- mmap a range in"
-        + " the current file, show mappings", this::mmap);
-    add("mread", 0, -1, false, false, "mread [-r] [off len] -- reads data from a region in the"
-        + " current memory mapping", this::mread);
-    add("mwrite", 0, -1, false, false, "mwrite [-r] [-S seed] [off len] -- writes data into a"
-        + " region in the current memory mapping", this::mwrite);
-    add("msync", 0, -1, false, false, "msync [-ais] [off len] -- flush a region in the current"
-        + " memory mapping", this::msync);
-    add("munmap", 0, 0, false, false, "munmap -- unmaps the current memory mapping",
+    add("sync", 0, 0, true, true, "", "sync -- calls sync(2) to flush all in-core filesystem state"
+        + " to disk", argv -> syncCall("sync", () -> sys.sync()));
+    add("mmap", 0, -1, true, false, "rwxSs:", "mmap [N] | [-rwxS] [-s size] [off len] -- mmap a"
+        + " range in the current file, show mappings", this::mmap);
+    add("mread", 0, -1, false, false, "frv", "mread [-r] [off len] -- reads data from a region in"
+        + " the current memory mapping", this::mread);
+    add("mwrite", 0, -1, false, false, "rS:", "mwrite [-r] [-S seed] [off len] -- writes data into"
+        + " a region in the current memory mapping", this::mwrite);
+    add("msync", 0, -1, false, false, "ais", "msync [-ais] [off len] -- flush a region in the"
+        + " current memory mapping", this::msync);
+    add("munmap", 0, 0, false, false, "", "munmap -- unmaps the current memory mapping",
         this::munmap);
-    add("fiemap", 0, -1, false, false, "fiemap [-alv] [-n nx] [offset [len]] -- print block"
-        + " mapping for a file", this::fiemap);
-    add("seek", 2, 5, false, false, "seek -a | -d | -h [-r] off -- locate the next data and/or"
-        + " hole", this::seek);
-    add("stat", 0, 1, false, false, "stat [-v|-r] -- statistics on the currently open file",
-        argv -> stat());
-    add("statfs", 0, -1, false, false, "statfs [-c] [-g] [-s] -- statistics on the filesystem of"
-        + " the currently open file", argv -> statfs());
-    add("open", 0, -1, true, true, "open [-acdrstxRTPL] [-m mode] [path] -- open the file"
-        + " specified by path", this::open);
-    add("file", 0, 1, true, true, "file [N] -- set the current file", this::fileCmd);
-    add("close", 0, 0, true, true, "close -- close the current open file", argv -> close());
-    add("quit", 0, 0, true, true, "quit -- exit the program", argv -> quit = true);
-    add("help", 0, 1, true, true, "help [command] -- help for one or all commands", this::help);
-    add("reflink", 1, 4, false, false, "reflink infile [src_off dst_off len] -- reflinks an entire"
-        + " file, or a number of bytes at a specified offset", this::reflink);
+    add("fiemap", 0, -1, false, false, "alvn:", "fiemap [-alv] [-n nx] [offset [len]] -- print"
+        + " block mapping for a file", this::fiemap);
+    add("seek", 2, 5, false, false, "adhrs", "seek -a | -d | -h [-r] off -- locate the next data"
+        + " and/or hole", this::seek);
+    add("stat", 0, 1, false, false, "rv", "stat [-v|-r] -- statistics on the currently open file",
+        this::stat);
+    add("statfs", 0, -1, false, false, "cgs", "statfs [-c] [-g] [-s] -- statistics on the"
+        + " filesystem of the currently open file", this::statfs);
+    add("open", 0, -1, true, true, "acdfrstxRTPLm:", "open [-acdrstxRTPL] [-m mode] [path] -- open"
+        + " the file specified by path", this::open);
+    add("file", 0, 1, true, true, "", "file [N] -- set the current file", this::fileCmd);
+    add("close", 0, 0, true, true, "", "close -- close the current open file", argv -> close());
+    add("quit", 0, 0, true, true, "", "quit -- exit the program", argv -> quit = true);
+    add("help", 0, 1, true, true, "", "help [command] -- help for one or all commands",
+        this::help);
+    add("reflink", 1, 4, false, false, "Cq", "reflink infile [src_off dst_off len] -- reflinks an"
+        + " entire file, or a number of bytes at a specified offset", this::reflink);
     // vfsim's own commands: what xfs_io cannot show on a real kernel.
-    add("mpwrite", 3, 3, false, false, "mpwrite off len mapoff -- pwrite whose source buffer is"
-        + " the current mapping at mapoff (the write-fault deadlock case)", this::mpwrite);
-    add("filefrag", 0, 0, false, false, "filefrag -- the extent list as filefrag -v prints it",
+    add("mpwrite", 3, 3, false, false, "", "mpwrite off len mapoff -- pwrite whose source buffer"
+        + " is the current mapping at mapoff (the write-fault deadlock case)", this::mpwrite);
+    add("filefrag", 0, 0, false, false, "", "filefrag -- the extent list as filefrag -v prints it",
         argv -> filefrag());
-    add("counters", 0, 0, true, true, "counters -- allocator, page cache and device counters",
+    add("counters", 0, 0, true, true, "", "counters -- allocator, page cache and device counters",
         argv -> counters());
-    add("lockdep", 0, 0, true, true, "lockdep -- the lock validator's reports so far",
+    add("lockdep", 0, 0, true, true, "", "lockdep -- the lock validator's reports so far",
         argv -> lockdep());
-    add("powercut", 0, 0, true, true, "powercut -- cut the power, remount, reopen the open files",
-        argv -> powercut());
+    add("powercut", 0, 0, true, true, "", "powercut -- cut the power, remount, reopen the open"
+        + " files", argv -> powercut());
+  }
+
+  /** The getopt(3) option string of each command ("" for none), for the help tests. */
+  Map<String, String> optionStrings() {
+    Map<String, String> m = new LinkedHashMap<>();
+    commands.values().forEach(c -> m.put(c.name(), c.options()));
+    return m;
   }
 
   // ---- commands ------------------------------------------------------------------------------
 
   private void pwrite(List<String> argv) {
-    Getopt g = getopt(argv, "b:S:wWq");
+    Getopt g = getopt(argv);
     if (g == null) {
       return;
     }
@@ -493,7 +508,7 @@ final class XfsIoShell {
   }
 
   private void pread(List<String> argv) {
-    Getopt g = getopt(argv, "b:vq");
+    Getopt g = getopt(argv);
     if (g == null) {
       return;
     }
@@ -567,8 +582,8 @@ final class XfsIoShell {
   }
 
   /** Parses {@code off len} and calls fallocate; xfs_io reports failures as "fallocate". */
-  private void fallocate(List<String> argv, String spec, int mode, boolean setsExit) {
-    Getopt g = getopt(argv, spec);
+  private void fallocate(List<String> argv, int mode, boolean setsExit) {
+    Getopt g = getopt(argv);
     if (g == null) {
       return;
     }
@@ -604,14 +619,6 @@ final class XfsIoShell {
     }
   }
 
-  private void falloc(List<String> argv) {
-    fallocate(argv, "ckpu", 0, true);
-  }
-
-  private void fzero(List<String> argv) {
-    fallocate(argv, "k", FallocMode.ZERO_RANGE, false);
-  }
-
   private void truncate(List<String> argv) {
     long size = num(argv.get(1));
     if (size < 0) {
@@ -634,7 +641,21 @@ final class XfsIoShell {
     }
   }
 
-  private void stat() {
+  private void stat(List<String> argv) {
+    Getopt g = getopt(argv);
+    if (g == null) {
+      return;
+    }
+    // xfs_io 6.1 ignores an operand, and -r (the raw struct stat) wins over -v.
+    if (g.has('r')) {
+      rawStat();
+    } else {
+      stat(g.has('v'));
+    }
+  }
+
+  /** The plain listing; {@code verbose} adds the three times as ctime(3) dates. */
+  private void stat(boolean verbose) {
     FileEntry f = file();
     Stat st;
     try {
@@ -653,10 +674,73 @@ final class XfsIoShell {
     });
     out.println("stat.size = " + st.size());
     out.println("stat.blocks = " + st.blocks());
+    if (verbose) {
+      out.println("stat.atime = " + StatTimes.ctime(st.atimeNanos()));
+      out.println("stat.mtime = " + StatTimes.ctime(st.mtimeNanos()));
+      out.println("stat.ctime = " + StatTimes.ctime(st.ctimeNanos()));
+    }
   }
 
-  private void statfs() {
+  /**
+   * {@code stat -r}: struct stat field by field in xfs_io 6.1's order (ctime before mtime).
+   * Simulated files are regular files and directories, so st_rdev is 0; st_dev is decoded as
+   * glibc's major()/minor() decode a dev_t.
+   */
+  private void rawStat() {
+    Stat st;
+    try {
+      st = sys.fstat(file().fd);
+    } catch (ErrnoException e) {
+      perror("fstat", e);
+      return;
+    }
+    out.println("stat.blksize = " + st.blksize());
+    out.println("stat.nlink = " + st.nlink());
+    out.println("stat.uid = " + st.uid());
+    out.println("stat.gid = " + st.gid());
+    int mode = st.type().modeBits() | st.mode();
+    out.println("stat.mode: " + (mode == 0 ? "0" : "0" + Integer.toOctalString(mode)));
+    out.println("stat.ino = " + st.ino());
+    out.println("stat.size = " + st.size());
+    out.println("stat.blocks = " + st.blocks());
+    printTimespec("atime", st.atimeNanos());
+    printTimespec("ctime", st.ctimeNanos());
+    printTimespec("mtime", st.mtimeNanos());
+    out.println("stat.rdev_major = 0");
+    out.println("stat.rdev_minor = 0");
+    out.println("stat.dev_major = " + devMajor(st.dev()));
+    out.println("stat.dev_minor = " + devMinor(st.dev()));
+  }
+
+  private void printTimespec(String which, long nanos) {
+    out.println("stat." + which + ".tv_sec = " + StatTimes.seconds(nanos));
+    out.println("stat." + which + ".tv_nsec = " + StatTimes.nanoseconds(nanos));
+  }
+
+  /** glibc's {@code major(3)}: bits 8-19 and 44-63 of a dev_t, a 32-bit number. */
+  static long devMajor(long dev) {
+    return ((dev >>> 8) & 0xfff) | ((dev >>> 32) & 0xfffff000L);
+  }
+
+  /** glibc's {@code minor(3)}: bits 0-7 and 20-43 of a dev_t, a 32-bit number. */
+  static long devMinor(long dev) {
+    return (dev & 0xff) | ((dev >>> 12) & 0xffffff00L);
+  }
+
+  /**
+   * statfs: -s prints statfs(2), -c and -g the XFS counts and geometry, which a foreign
+   * filesystem does not have; no option means all of them.
+   */
+  private void statfs(List<String> argv) {
+    Getopt g = getopt(argv);
+    if (g == null) {
+      return;
+    }
     FileEntry f = file();
+    if (!g.options.isEmpty() && !g.has('s')) {
+      out.println("fd.path = \"" + f.name + "\"");
+      return;
+    }
     StatFs s;
     try {
       s = sys.fstatfs(f.fd);
@@ -679,10 +763,10 @@ final class XfsIoShell {
         err.println("no files are open, try 'help open'");
         return;
       }
-      stat();
+      stat(false);
       return;
     }
-    Getopt g = getopt(argv, "acdfrstxRTPLm:");
+    Getopt g = getopt(argv);
     if (g == null) {
       return;
     }
@@ -690,12 +774,32 @@ final class XfsIoShell {
       usage(commands.get("open"));
       return;
     }
+    int mode = 0600;
+    for (Getopt.Opt o : g.options) {
+      if (o.name() == 'm') {
+        Long m = XfsIoNumbers.strtoulStrict(o.arg());
+        if (m == null) {
+          out.println("non-numeric mode -- " + o.arg());
+          exitCode = 1;
+          return;
+        }
+        mode = (int) (m & 07777);
+      }
+    }
     int flags = (g.has('r') ? OpenFile.O_RDONLY : OpenFile.O_RDWR)
-        | g.bits(Map.of('f', OpenFile.O_CREAT, 't', OpenFile.O_TRUNC, 'a', OpenFile.O_APPEND,
-            's', OpenFile.O_SYNC));
+        | g.bits(Map.of('c', OpenFile.O_CREAT, 'f', OpenFile.O_CREAT, 't', OpenFile.O_TRUNC,
+            'a', OpenFile.O_APPEND, 's', OpenFile.O_SYNC));
     String name = g.operands.get(0);
     try {
-      addFile(name, flags, g.has('P'));
+      if (g.has('d')) {
+        // open(2) refuses O_DIRECT where the filesystem has no direct_IO; none is simulated.
+        throw Errno.EINVAL.exception("O_DIRECT is not simulated");
+      }
+      if (g.has('T')) {
+        // O_TMPFILE on a filesystem without ->tmpfile.
+        throw Errno.EOPNOTSUPP.exception("O_TMPFILE is not simulated");
+      }
+      addFile(name, flags, mode, g.has('P'));
     } catch (ErrnoException e) {
       err.println(name + ": " + e.errno().message());
       exitCode = 1;
@@ -743,10 +847,15 @@ final class XfsIoShell {
     if (argv.size() == 2) {
       Command c = commands.get(argv.get(1));
       if (c == null) {
-        err.println("command " + argv.get(1) + " not found");
+        // xfs_io says this on standard output and leaves the exit status alone.
+        out.println("command " + argv.get(1) + " not found");
         return;
       }
       out.println(c.usage());
+      String extended = XfsIoHelp.render(c.name());
+      if (extended != null) {
+        out.print(extended);
+      }
       return;
     }
     commands.values().stream().map(Command::usage).sorted().forEach(out::println);
@@ -775,7 +884,7 @@ final class XfsIoShell {
       listMaps();
       return;
     }
-    Getopt g = getopt(argv, "rwxSs:");
+    Getopt g = getopt(argv);
     if (g == null) {
       return;
     }
@@ -803,8 +912,12 @@ final class XfsIoShell {
       err.println("no files are open, try 'help open'");
       return;
     }
-    int flags = g.has('S') ? Mm.MAP_PRIVATE : Mm.MAP_SHARED;
     try {
+      if (g.has('S')) {
+        // MAP_SHARED_VALIDATE|MAP_SYNC needs DAX, which no simulated filesystem has.
+        throw Errno.EOPNOTSUPP.exception("MAP_SYNC without DAX");
+      }
+      int flags = Mm.MAP_SHARED;
       long addr = sys.mmap(0, length, prot, flags, fd(), offset);
       maps.add(new MapEntry(addr, length, offset, prot, file().name));
       currentMap = maps.size() - 1;
@@ -868,7 +981,7 @@ final class XfsIoShell {
     if (!requireMapping()) {
       return;
     }
-    Getopt g = getopt(argv, "frv");
+    Getopt g = getopt(argv);
     if (g == null) {
       return;
     }
@@ -895,7 +1008,7 @@ final class XfsIoShell {
     if (!requireMapping()) {
       return;
     }
-    Getopt g = getopt(argv, "rS:");
+    Getopt g = getopt(argv);
     if (g == null) {
       return;
     }
@@ -929,7 +1042,7 @@ final class XfsIoShell {
     if (!requireMapping()) {
       return;
     }
-    Getopt g = getopt(argv, "ais");
+    Getopt g = getopt(argv);
     if (g == null) {
       return;
     }
@@ -966,7 +1079,7 @@ final class XfsIoShell {
   }
 
   private void fiemap(List<String> argv) {
-    Getopt g = getopt(argv, "alvn:");
+    Getopt g = getopt(argv);
     if (g == null) {
       return;
     }
@@ -1006,7 +1119,7 @@ final class XfsIoShell {
   }
 
   private void seek(List<String> argv) {
-    Getopt g = getopt(argv, "adhrs");
+    Getopt g = getopt(argv);
     if (g == null) {
       return;
     }
@@ -1077,7 +1190,7 @@ final class XfsIoShell {
 
   /** FICLONE of a whole file (reported as 0/0 bytes, as xfs_io does) or FICLONERANGE. */
   private void reflink(List<String> argv) {
-    Getopt g = getopt(argv, "Cq");
+    Getopt g = getopt(argv);
     if (g == null) {
       return;
     }

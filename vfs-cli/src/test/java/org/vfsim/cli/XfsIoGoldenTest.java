@@ -27,7 +27,7 @@ import org.vfsim.lockdep.LockValidatorExtension;
  * skipped while it is a skeleton. Normalized as the golden README says: the timing
  * line, mmap addresses, and, on block filesystems, physical block numbers (the simulated
  * allocator legitimately puts blocks elsewhere); facts of the capture machine (inode numbers,
- * statfs counts) are compared by shape.
+ * statfs counts, stat times and device numbers) are compared by shape.
  */
 @ExtendWith(LockValidatorExtension.class)
 class XfsIoGoldenTest {
@@ -50,8 +50,11 @@ class XfsIoGoldenTest {
       Pattern.compile("(?m)^[^ \\n]+ [A-Za-z]+, [0-9]+ ops; .* \\(.* ops/sec\\)$");
   private static final Pattern ADDR = Pattern.compile("0x[0-9a-f]{9,}");
   private static final Pattern MACHINE_FACT =
-      Pattern.compile("(?m)^(stat\\.ino|statfs\\.f_[a-z]+|geom\\.[a-z]+|counts\\.[a-z]+)"
-          + " = (0x)?[0-9a-f]+$");
+      Pattern.compile("(?m)^(stat\\.ino|statfs\\.f_[a-z]+|geom\\.[a-z]+|counts\\.[a-z]+"
+          + "|stat\\.[acm]time\\.tv_n?sec|stat\\.dev_m(?:aj|in)or) = (0x)?[0-9a-f]+$");
+  /** A {@code stat -v} time: a ctime(3) date, the capture's wall clock or vfsim's. */
+  private static final Pattern STAT_DATE = Pattern.compile("(?m)^(stat\\.[acm]time) = "
+      + "[A-Z][a-z]{2} [A-Z][a-z]{2} [ 123]\\d \\d{2}:\\d{2}:\\d{2} \\d{4}$");
   private static final Pattern PHYSICAL = Pattern.compile("(?<=\\]:)( +)\\d+\\.\\.\\d+ *");
 
   @TestFactory
@@ -109,6 +112,7 @@ class XfsIoGoldenTest {
     s = TIMING.matcher(s).replaceAll("XXX Bytes, X ops; XX:XX:XX.X (XXX YYY/sec and XXX ops/sec)");
     s = ADDR.matcher(s).replaceAll("@ADDR@");
     s = MACHINE_FACT.matcher(s).replaceAll("$1 = N");
+    s = STAT_DATE.matcher(s).replaceAll("$1 = DATE");
     if (block) {
       // Physical ranges and the padding that depends on their width.
       s = PHYSICAL.matcher(s).replaceAll(" P..P ");
