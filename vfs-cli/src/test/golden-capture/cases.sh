@@ -142,6 +142,8 @@ xcase mmap-no-mapping tmpfs "mwrite, mread, msync, munmap without a mapping" \
   -- -f -c 'mwrite 0 1' -c 'mread 0 1' -c 'msync' -c 'munmap' @FILE@
 xcase mmap-past-eof tmpfs "mmap past EOF succeeds (the fault would not)" \
   -- -f -c 'pwrite 0 100' -c 'mmap -r 0 8192' -c 'mread -v 0 16' -c 'mmap' @FILE@
+xcase mmap-sync-flag tmpfs "mmap -S asks for MAP_SYNC, which a non-DAX file refuses" \
+  -- -f -c 'pwrite -q 0 4k' -c 'mmap -S 0 4096' -c 'mmap' @FILE@
 
 # --- fiemap ---------------------------------------------------------------------
 xcase fiemap-v-holes-unwritten ext4 "fiemap -v: data, hole, unwritten (0x800), last (0x1)" \
@@ -208,6 +210,8 @@ xcase statfs-tmpfs tmpfs "statfs (the numbers are machine-dependent)" \
   -- -f -c 'statfs' @FILE@
 xcase statfs-xfs xfs "statfs on XFS adds geom and counts lines" \
   -- -f -c 'statfs' @FILE@
+xcase statfs-sections tmpfs "statfs -c and -g print only the path on a non-XFS file; -s the statfs fields; bad option: usage" \
+  -- -f -c 'statfs -c' -c 'statfs -g' -c 'statfs -s' -c 'statfs -q' @FILE@
 
 # --- files ----------------------------------------------------------------------
 xcase file-list tmpfs "file lists open files; the name is padded to 14; foreign marks non-XFS" \
@@ -230,6 +234,8 @@ xcase open-missing tmpfs "opening a missing file (no -f)" \
   -- -c 'pwrite 0 1' @FILE@
 xcase open-cmd-missing tmpfs "the open command on a missing file" \
   -- -f -c 'open @FILE2@' @FILE@
+xcase open-create-mode tmpfs "open -c creates like -f; -m gives the mode (0 prefix: octal), shown by stat -r" \
+  stdin=$'open -c -m 0640 @FILE2@\nstat -r\nopen -f -m zz @FILE2@' -- -f @FILE@
 xcase unknown-command tmpfs "an unknown command: error, exit 0, later commands still run" \
   -- -f -c 'bogus' -c 'pwrite 0 1' @FILE@
 xcase exit-sticky tmpfs "once a command sets exit status 1, later successes do not clear it" \
