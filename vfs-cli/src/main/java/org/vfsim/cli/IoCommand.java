@@ -21,7 +21,9 @@ import picocli.CommandLine.Parameters;
     description = {"xfs_io on a simulated filesystem: the same options, commands and output.",
         "Commands come from -c (in order; per-file commands run on every open file) or, without"
             + " -c, from standard input (on the current file).",
-        "Extra commands: mpwrite OFF LEN MAPOFF, filefrag, counters, lockdep, powercut, sync."})
+        "Extra commands: mpwrite OFF LEN MAPOFF, filefrag, counters, lockdep, powercut, sync.",
+        "'help CMD' explains a command. Times are simulated: nanoseconds since boot, shown as"
+            + " time since the Unix epoch (stat -v, stat -r)."})
 final class IoCommand implements Callable<Integer> {
   static final String DEFAULT_FS = "xfsish";
   static final String DEFAULT_SIZE = "1g";
@@ -68,7 +70,8 @@ final class IoCommand implements Callable<Integer> {
 
   @Option(names = "--image", paramLabel = "PATH",
       description = {"keep the simulated machine in this file between invocations (created if"
-          + " missing; --fs/--mkfs/--size apply only then)"})
+          + " missing; --fs/--mkfs/--size apply only then); the clock resumes at exactly the"
+          + " saved time"})
   Path image;
 
   @Parameters(paramLabel = "FILE", arity = "0..*",

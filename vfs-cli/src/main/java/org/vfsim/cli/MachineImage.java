@@ -24,6 +24,10 @@ import java.util.zip.CRC32C;
  * in the same directory, fsynced, then renamed over the old one (and the directory fsynced), so
  * a crash leaves the old image or the new one, never a mix. A file that is not exactly what was
  * written is refused and left untouched.
+ *
+ * <p>Version 1 payload (Java serialization stream): filesystem type name, mkfs options, mount
+ * options (UTF strings), the simulated clock's time in nanoseconds (long; the next run resumes
+ * at exactly this time, no more and no less), then the device ({@code BlockDevice.saveTo}).
  */
 final class MachineImage {
   static final byte[] MAGIC = "VFSIMIMG".getBytes(StandardCharsets.US_ASCII);
