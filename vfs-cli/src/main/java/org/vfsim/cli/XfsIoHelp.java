@@ -46,7 +46,7 @@ final class XfsIoHelp {
           read_folio, holes read as zeros. Reading stops at EOF, so the report
           may show fewer bytes than asked. A length that is not a number reads
           to EOF, as xfs_io's parser does.
-          -b N -- size of each read
+          -b N -- size of each read (at most 64 MiB)
           -v   -- dump the bytes read in hex and as characters, per piece
           -q   -- print nothing on success
           xfs_io's -i, -F, -B, -R, -Z and -V are refused as invalid options."""),
@@ -256,7 +256,8 @@ final class XfsIoHelp {
           -c, -f -- O_CREAT
           -d -- O_DIRECT: fails with "Invalid argument", as open(2) does on a
                 filesystem without direct I/O (vfsim simulates buffered I/O)
-          -m N -- mode bits of a created file (default 0600; 0 prefix: octal)
+          -m N -- mode bits of a created file (default 0600), read as C reads
+                numbers: 0640 is octal, 0x1a0 hex, 416 decimal
           -P -- O_PATH: a descriptor that only names the file
           -r -- O_RDONLY
           -s -- O_SYNC: each write is written back before it returns

@@ -104,4 +104,17 @@ class XfsIoExtrasTest {
     assertEquals(a.out(), b.out());
     assertTrue(a.out().contains("64 KiB, 16 ops; "), a.out());
   }
+
+  @Test
+  void openRefusesWhatNoSimulatedFilesystemSupports() {
+    // O_DIRECT where the filesystem has no direct_IO: EINVAL; O_TMPFILE without ->tmpfile:
+    // EOPNOTSUPP. Neither leaves a file behind or changes the current file.
+    CliRun r = io("open -d -f g", "open -T -f h", "file", "f");
+    assertEquals(1, r.exit());
+    assertEquals("g: Invalid argument\nh: Operation not supported\n", r.err());
+    assertEquals("[000] f              (foreign,non-sync,non-direct,read-write)\n", r.out());
+    CliRun missing = io("open -r g", "open -r h", "f");
+    assertEquals("g: No such file or directory\nh: No such file or directory\n",
+        missing.err());
+  }
 }
