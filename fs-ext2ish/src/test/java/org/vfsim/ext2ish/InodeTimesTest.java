@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.fs.Stat;
 import org.vfsim.lockdep.LockValidatorExtension;
+import org.vfsim.testkit.InodeTimes;
 
 /**
  * i_atime, i_mtime and i_ctime live in the on-disk inode: a mount (after unmount or a power cut)
@@ -22,26 +22,6 @@ import org.vfsim.lockdep.LockValidatorExtension;
 class InodeTimesTest {
   private static final long SEC = 1_000_000_000L;
   private static final int PAGE = 4096;
-
-  /** The checker: which of the three times differ between two stats of the same inode. */
-  static List<String> timeMismatches(Stat expected, Stat actual) {
-    List<String> out = new ArrayList<>();
-    if (expected.atimeNanos() != actual.atimeNanos()) {
-      out.add("atime " + expected.atimeNanos() + " != " + actual.atimeNanos());
-    }
-    if (expected.mtimeNanos() != actual.mtimeNanos()) {
-      out.add("mtime " + expected.mtimeNanos() + " != " + actual.mtimeNanos());
-    }
-    if (expected.ctimeNanos() != actual.ctimeNanos()) {
-      out.add("ctime " + expected.ctimeNanos() + " != " + actual.ctimeNanos());
-    }
-    return out;
-  }
-
-  private static void assertSameTimes(Stat expected, Stat actual, String what) {
-    List<String> m = timeMismatches(expected, actual);
-    assertTrue(m.isEmpty(), () -> what + ": " + m);
-  }
 
   /** current_time with s_time_gran of one second: the clock with its nanoseconds dropped. */
   private static long wholeSecond(long nanos) {
@@ -72,7 +52,7 @@ class InodeTimesTest {
     fx.machine.powerCut();
     fx.afterPowerCut();
     Stat after = fx.sys.stat("/mnt/f");
-    assertSameTimes(before, after, "fsynced file");
+    InodeTimes.assertSame(before, after, "fsynced file");
     assertTrue(after.mtimeNanos() < wholeSecond(fx.machine.clock().nanoTime()),
         "mtime is the write's, not the mount's");
     fx.assertFsckClean();
@@ -97,7 +77,7 @@ class InodeTimesTest {
     Stat after = fx.sys.stat("/mnt/f");
     // Like i_size, the times are those of the last inode written back (the fsync).
     assertEquals(durable.size(), after.size(), "i_size");
-    assertSameTimes(durable, after, "unsynced write");
+    InodeTimes.assertSame(durable, after, "unsynced write");
     fx.assertFsckClean();
   }
 
@@ -124,8 +104,8 @@ class InodeTimesTest {
     advance(fx, 60_000);
     fx.machine.powerCut();
     fx.afterPowerCut();
-    assertSameTimes(dir, fx.sys.stat("/mnt/d"), "directory");
-    assertSameTimes(root, fx.sys.stat("/mnt"), "root");
+    InodeTimes.assertSame(dir, fx.sys.stat("/mnt/d"), "directory");
+    InodeTimes.assertSame(root, fx.sys.stat("/mnt"), "root");
     fx.assertFsckClean();
   }
 
@@ -141,8 +121,8 @@ class InodeTimesTest {
     advance(fx, 30_000);
     fx.sys.umount("/mnt");
     fx.sb = (Ext2ishSuperBlock) fx.machine.mount(fx.type, fx.dev, "", "/mnt");
-    assertSameTimes(file, fx.sys.stat("/mnt/f"), "file");
-    assertSameTimes(root, fx.sys.stat("/mnt"), "root");
+    InodeTimes.assertSame(file, fx.sys.stat("/mnt/f"), "file");
+    InodeTimes.assertSame(root, fx.sys.stat("/mnt"), "root");
   }
 
   /**
@@ -169,7 +149,7 @@ class InodeTimesTest {
     fx.dev.storeObject(DiskImage.KEY, img);
     fx.machine.powerCut();
     fx.afterPowerCut();
-    List<String> m = timeMismatches(before, fx.sys.stat("/mnt/f"));
+    List<String> m = InodeTimes.mismatches(before, fx.sys.stat("/mnt/f"));
     assertFalse(m.isEmpty(), "the checker must flag times reset to the mount time");
     assertEquals(3, m.size(), () -> "all three times differ: " + m);
   }

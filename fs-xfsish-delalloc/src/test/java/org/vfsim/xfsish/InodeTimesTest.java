@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.fs.OpenFile;
 import org.vfsim.fs.Stat;
 import org.vfsim.lockdep.LockValidatorExtension;
+import org.vfsim.testkit.InodeTimes;
 
 /**
  * di_atime, di_mtime and di_ctime (seconds and nanoseconds) live in the dinode: a mount reads
@@ -24,26 +24,6 @@ import org.vfsim.lockdep.LockValidatorExtension;
 class InodeTimesTest {
   private static final long SEC = 1_000_000_000L;
   private static final int PAGE = 4096;
-
-  /** The checker: which of the three times differ between two stats of the same inode. */
-  static List<String> timeMismatches(Stat expected, Stat actual) {
-    List<String> out = new ArrayList<>();
-    if (expected.atimeNanos() != actual.atimeNanos()) {
-      out.add("atime " + expected.atimeNanos() + " != " + actual.atimeNanos());
-    }
-    if (expected.mtimeNanos() != actual.mtimeNanos()) {
-      out.add("mtime " + expected.mtimeNanos() + " != " + actual.mtimeNanos());
-    }
-    if (expected.ctimeNanos() != actual.ctimeNanos()) {
-      out.add("ctime " + expected.ctimeNanos() + " != " + actual.ctimeNanos());
-    }
-    return out;
-  }
-
-  private static void assertSameTimes(Stat expected, Stat actual, String what) {
-    List<String> m = timeMismatches(expected, actual);
-    assertTrue(m.isEmpty(), () -> what + ": " + m);
-  }
 
   private static void advance(XfsFixture f, long millis) {
     f.m.clock().advance(Duration.ofMillis(millis));
@@ -77,7 +57,7 @@ class InodeTimesTest {
     powerCut(f);
     Stat after = f.sys.stat("/mnt/f");
     assertEquals(data.length, after.size());
-    assertSameTimes(before, after, "fsynced file");
+    InodeTimes.assertSame(before, after, "fsynced file");
     f.check();
   }
 
@@ -98,7 +78,7 @@ class InodeTimesTest {
     powerCut(f);
     Stat after = f.sys.stat("/mnt/f");
     assertEquals(durable.size(), after.size(), "di_size");
-    assertSameTimes(durable, after, "write after the last force");
+    InodeTimes.assertSame(durable, after, "write after the last force");
     f.check();
   }
 
@@ -123,7 +103,7 @@ class InodeTimesTest {
     powerCut(f);
     Stat after = f.sys.stat("/mnt/f");
     assertEquals(data.length, after.size());
-    assertSameTimes(overwritten, after, "overwrite committed by the log worker");
+    InodeTimes.assertSame(overwritten, after, "overwrite committed by the log worker");
     f.check();
   }
 
@@ -145,7 +125,7 @@ class InodeTimesTest {
     assertEquals(forces, f.sb.counters().get("log_forces"), "no force for timestamps alone");
     advance(f, 1_000);
     powerCut(f);
-    assertSameTimes(durable, f.sys.stat("/mnt/f"), "fdatasync of an overwrite");
+    InodeTimes.assertSame(durable, f.sys.stat("/mnt/f"), "fdatasync of an overwrite");
     int back = f.sys.open("/mnt/f", OpenFile.O_RDONLY);
     assertArrayEquals(over, f.sys.preadBytes(back, PAGE, 0), "the data was written");
 
@@ -156,7 +136,7 @@ class InodeTimesTest {
     assertTrue(fsynced.mtimeNanos() > durable.mtimeNanos());
     f.sys.fsync(w);
     powerCut(f);
-    assertSameTimes(fsynced, f.sys.stat("/mnt/f"), "fsync of an overwrite");
+    InodeTimes.assertSame(fsynced, f.sys.stat("/mnt/f"), "fsync of an overwrite");
     f.check();
   }
 
@@ -182,8 +162,8 @@ class InodeTimesTest {
     assertEquals(mkdirAt, root.mtimeNanos(), "mkdir set the root's mtime");
     advance(f, 20_000);
     powerCut(f);
-    assertSameTimes(dir, f.sys.stat("/mnt/d"), "directory");
-    assertSameTimes(root, f.sys.stat("/mnt"), "root");
+    InodeTimes.assertSame(dir, f.sys.stat("/mnt/d"), "directory");
+    InodeTimes.assertSame(root, f.sys.stat("/mnt"), "root");
     f.check();
   }
 
@@ -209,7 +189,7 @@ class InodeTimesTest {
     }
     f.dev.storeObject(XfsImage.KEY, img);
     powerCut(f);
-    List<String> m = timeMismatches(before, f.sys.stat("/mnt/f"));
+    List<String> m = InodeTimes.mismatches(before, f.sys.stat("/mnt/f"));
     assertFalse(m.isEmpty(), "the checker must flag times reset to the mount time");
     assertEquals(3, m.size(), () -> "all three times differ: " + m);
   }
