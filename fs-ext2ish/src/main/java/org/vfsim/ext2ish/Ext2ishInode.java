@@ -27,6 +27,10 @@ final class Ext2ishInode extends Inode {
     setSize(rec.size);
     setNlink(rec.nlink);
     setOwner(rec.uid, rec.gid);
+    // ext2_iget: the times are the on-disk inode's (last, since setNlink stamps ctime).
+    restoreTimes(rec.atimeSec * Ext2ishSuperBlock.NANOS_PER_SEC,
+        rec.mtimeSec * Ext2ishSuperBlock.NANOS_PER_SEC,
+        rec.ctimeSec * Ext2ishSuperBlock.NANOS_PER_SEC);
   }
 
   @Override
@@ -34,9 +38,15 @@ final class Ext2ishInode extends Inode {
     return fs.aops;
   }
 
-  /** Copies {@code i_size}, links, mode and owner into the on-disk inode. */
+  /**
+   * {@code ext2_write_inode}'s copy of {@code i_size}, links, mode, owner and the times (whole
+   * seconds: {@code s_time_gran} kept them whole in core) into the on-disk inode.
+   */
   void syncRecord() {
     rec.size = size();
+    rec.atimeSec = Math.floorDiv(atimeNanos(), Ext2ishSuperBlock.NANOS_PER_SEC);
+    rec.mtimeSec = Math.floorDiv(mtimeNanos(), Ext2ishSuperBlock.NANOS_PER_SEC);
+    rec.ctimeSec = Math.floorDiv(ctimeNanos(), Ext2ishSuperBlock.NANOS_PER_SEC);
     rec.nlink = nlink();
     rec.mode = mode();
     rec.uid = uid();

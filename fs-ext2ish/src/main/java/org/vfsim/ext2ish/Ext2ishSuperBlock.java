@@ -23,6 +23,7 @@ import org.vfsim.syscall.Errno;
  */
 final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
   static final long EXT2_SUPER_MAGIC = 0xEF53;
+  static final long NANOS_PER_SEC = 1_000_000_000L;
 
   final Object lock = new Object();
   final DiskImage img;
@@ -99,6 +100,12 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
     }
   }
 
+  /** ext2 leaves {@code s_time_gran} at the kernel's default of one second. */
+  @Override
+  public long timeGranularityNanos() {
+    return NANOS_PER_SEC;
+  }
+
   @Override
   public int blockSize() {
     return geo.blockSize;
@@ -142,7 +149,7 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
       }
       meta.dirtyInodeBitmap(group);
       long ino = (long) group * geo.inodesPerGroup + idx + 1;
-      InodeRecord rec = new InodeRecord(ino, dir, mode);
+      InodeRecord rec = new InodeRecord(ino, dir, mode, machine().clock().seconds());
       img.inodes.put(ino, rec);
       meta.dirtyInode(ino);
       counters.inodesAllocated++;

@@ -101,7 +101,8 @@ public final class Ext2ishType implements FileSystemType {
     Geometry geo = new Geometry(bs, blocks, bpg, ipg);
     DiskImage img = new DiskImage(geo);
     // The root directory: inode 2 and its first block, as mke2fs writes them.
-    InodeRecord root = new InodeRecord(Geometry.ROOT_INO, true, 0755);
+    // mke2fs stamps the root inode with the time of mkfs.
+    InodeRecord root = new InodeRecord(Geometry.ROOT_INO, true, 0755, machine.clock().seconds());
     img.inodes.put(root.ino, root);
     img.usedDirs[0]++;
     MetadataTracker meta = new MetadataTracker(geo, device.blockSize());

@@ -22,6 +22,13 @@ final class InodeRecord implements Serializable {
   int gid;
   int nlink;
   long size;
+  /**
+   * i_atime, i_mtime, i_ctime: seconds only, as in the classic 128-byte inode (no extra
+   * nanosecond fields), which is why ext2 keeps whole seconds in core too.
+   */
+  long atimeSec;
+  long mtimeSec;
+  long ctimeSec;
   final long[] data = new long[15];
   /** i_blocks in filesystem blocks: data plus indirect blocks. */
   long blocks;
@@ -30,11 +37,14 @@ final class InodeRecord implements Serializable {
   /** Bytes used in each directory block (ext2 rec_len accounting). */
   final List<Integer> dirBlockUse = new ArrayList<>();
 
-  InodeRecord(long ino, boolean dir, int mode) {
+  InodeRecord(long ino, boolean dir, int mode, long nowSec) {
     this.ino = ino;
     this.dir = dir;
     this.mode = mode;
     this.nlink = dir ? 2 : 1;
+    this.atimeSec = nowSec;
+    this.mtimeSec = nowSec;
+    this.ctimeSec = nowSec;
   }
 
   /** One directory entry: the target inode and the directory block that holds it. */

@@ -35,12 +35,16 @@ final class XfsInode extends Inode {
   long diskSize;
   private boolean preallocFlag;
   private boolean dirtyRelease;
+  /** di_mtime and di_ctime as last committed to the log (see {@link #timestampsUnlogged}). */
+  private long loggedMtime;
+  private long loggedCtime;
 
   XfsInode(XfsSuperBlock sb, long ino, FileType type, int mode) {
     super(sb, ino, type, mode);
     this.xsb = sb;
     this.extents = new ExtentMap();
     this.entries = new TreeMap<>();
+    timestampsLogged();
   }
 
   XfsInode(XfsSuperBlock sb, XfsImage.Dinode d) {
@@ -53,6 +57,25 @@ final class XfsInode extends Inode {
     setSize(d.size);
     setOwner(d.uid, d.gid);
     setNlink(d.nlink);
+    // xfs_inode_from_disk: the times are the dinode's, seconds and nanoseconds (set last:
+    // setNlink stamps ctime).
+    restoreTimes(d.atime, d.mtime, d.ctime);
+    timestampsLogged();
+  }
+
+  /**
+   * Whether mtime or ctime moved since the inode was last logged: {@code xfs_vn_update_time}
+   * would have committed a transaction logging the inode's timestamps. (atime alone is left to
+   * ride along with the next log write, as relatime/lazytime mostly make it in practice.)
+   */
+  boolean timestampsUnlogged() {
+    return mtimeNanos() != loggedMtime || ctimeNanos() != loggedCtime;
+  }
+
+  /** The inode core, times included, went into a transaction. */
+  void timestampsLogged() {
+    loggedMtime = mtimeNanos();
+    loggedCtime = ctimeNanos();
   }
 
   XfsImage.Dinode toDinode() {
@@ -414,10 +437,13 @@ final class XfsInode extends Inode {
     }
   }
 
-  /** {@code xfs_file_fsync}: the data was written and waited for; force the log. */
+  /**
+   * {@code xfs_file_fsync}: the data was written and waited for; force the log. fdatasync does
+   * not force for timestamp changes alone (XFS_ILOG_TIMESTAMP is not in the datasync mask).
+   */
   @Override
   public void fsync(Task task, long start, long end, boolean datasync) {
-    if (!xsb.logForce()) {
+    if (!xsb.logForce(!datasync)) {
       xsb.dev.flush();
     }
   }

@@ -375,6 +375,7 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
       dirtyMeta.add(agStart + 3); // cntbt
     }
     if (ip != null) {
+      ip.timestampsLogged();
       long ipAg = ags.get(ip.agno()).agStart;
       dirtyMeta.add(ipAg + 4 + (ip.ino() & 0xffffffffL) / 32 % 4); // inode cluster
       int bmbt = ip.bmbtBlocks();
@@ -390,7 +391,19 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
    * there was anything to write.
    */
   boolean logForce() {
+    return logForce(true);
+  }
+
+  /**
+   * A log force that, with {@code timestampsSuffice} false (fdatasync), does nothing when the
+   * only uncommitted changes are timestamp updates.
+   */
+  boolean logForce(boolean timestampsSuffice) {
     synchronized (this) {
+      if (cilBytes == 0 && !timestampsSuffice) {
+        return false;
+      }
+      logTimestampUpdates();
       if (cilBytes == 0) {
         return false;
       }
@@ -408,6 +421,20 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
       cilBytes = 0;
       storeImage();
       return true;
+    }
+  }
+
+  /**
+   * {@code xfs_vn_update_time}: every mtime/ctime change is a transaction logging the inode core.
+   * They are committed here, just before the CIL is written, rather than at each syscall: the
+   * log ends up holding the same thing, and a burst of writes to one inode between two forces
+   * costs one inode item, as relogging an inode already in the CIL does.
+   */
+  private void logTimestampUpdates() {
+    for (XfsInode ip : inodes.values()) {
+      if (ip.timestampsUnlogged()) {
+        logTx(1, ip.agno(), ip);
+      }
     }
   }
 

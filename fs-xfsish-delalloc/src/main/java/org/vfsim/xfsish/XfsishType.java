@@ -65,6 +65,12 @@ public final class XfsishType implements FileSystemType {
       throw Errno.EINVAL.exception("agcount must be in [1, 1024]: " + agcount);
     }
     XfsImage img = XfsSuperBlock.mkfsImage(device, (int) agcount);
+    // mkfs.xfs stamps the root directory with the time it ran.
+    XfsImage.Dinode root = img.inodes.get(img.rootIno);
+    long now = machine.clock().nanoTime();
+    root.atime = now;
+    root.mtime = now;
+    root.ctime = now;
     device.storeObject(XfsImage.KEY, img);
     // mkfs writes every AG's headers and btree roots, and zeroes the log.
     for (AllocGroup ag : img.ags) {

@@ -41,7 +41,7 @@ public abstract class Inode {
     this.nlink = type == FileType.DIRECTORY ? 2 : 1;
     this.rwsem = new Mutex(sb.machine().lockValidator(),
         sb.machine().lockValidator().lockClass("i_rwsem", true));
-    long now = sb.machine().clock().nanoTime();
+    long now = currentTime();
     this.atime = now;
     this.mtime = now;
     this.ctime = now;
@@ -136,7 +136,7 @@ public abstract class Inode {
 
   /** {@code file_update_time}: mtime and ctime become now; with {@code modified} false, only atime. */
   public final void touchTimes(boolean modified) {
-    long now = sb.machine().clock().nanoTime();
+    long now = currentTime();
     if (modified) {
       mtime = now;
       ctime = now;
@@ -146,7 +146,14 @@ public abstract class Inode {
   }
 
   public final void touchCtime() {
-    ctime = sb.machine().clock().nanoTime();
+    ctime = currentTime();
+  }
+
+  /** {@code current_time}: now, truncated to the filesystem's {@code s_time_gran}. */
+  private long currentTime() {
+    long now = sb.machine().clock().nanoTime();
+    long gran = sb.timeGranularityNanos();
+    return gran <= 1 ? now : now - Math.floorMod(now, gran);
   }
 
   /**

@@ -58,6 +58,17 @@ public abstract class SuperBlock {
     return Long.MAX_VALUE;
   }
 
+  /**
+   * {@code s_time_gran}: the granularity, in nanoseconds, of the timestamps the on-disk inode can
+   * hold; {@code current_time} truncates to it, so in-core times never carry more precision than
+   * a mount can read back. The kernel's default (a filesystem that does not set it) is one
+   * second; this simulation defaults to 1 ns so that plugins keep their precision unless they
+   * say otherwise. A divisor or multiple of one second.
+   */
+  public long timeGranularityNanos() {
+    return 1;
+  }
+
   /** {@code sync_fs}: after the VFS wrote back all dirty pages, commit metadata and flush. */
   public void syncFs(Task task) {
     BlockDevice d = device();

@@ -33,6 +33,17 @@ final class CliFailure extends RuntimeException {
     if (t instanceof CliFailure f) {
       return f.getMessage();
     }
+    if (t instanceof java.nio.file.FileSystemException e) {
+      // Its message is only the path; say what went wrong with it, as perror would.
+      String why = e.getReason() != null ? e.getReason() : switch (e) {
+        case java.nio.file.NoSuchFileException n -> "No such file or directory";
+        case java.nio.file.AccessDeniedException a -> "Permission denied";
+        case java.nio.file.FileAlreadyExistsException x -> "File exists";
+        case java.nio.file.NotDirectoryException d -> "Not a directory";
+        default -> e.getClass().getSimpleName();
+      };
+      return e.getFile() + (e.getOtherFile() != null ? " -> " + e.getOtherFile() : "") + ": " + why;
+    }
     String m = t.getMessage();
     return m == null ? t.getClass().getSimpleName() : m;
   }

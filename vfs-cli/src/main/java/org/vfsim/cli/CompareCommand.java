@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.vfsim.cli.fio.FioJobFile;
 import org.vfsim.cli.fio.FioJobFileException;
+import org.vfsim.fs.FileSystemType;
 import org.vfsim.fs.MountOptions;
+import org.vfsim.syscall.ErrnoException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -69,11 +71,27 @@ final class CompareCommand implements Callable<Integer> {
     }
   }
 
+  /** An unknown type or an option it does not take is the user's mistake: exit status 2. */
+  private void checkVariant(Variant v) {
+    try {
+      FileSystemType type = ctx.registry().get(v.fs());
+      MountOptions.parse(v.mkfsOptions(), type.mkfsOptions());
+      MountOptions.parse(v.mountOptions(), type.mountOptions());
+    } catch (ErrnoException e) {
+      throw new CliFailure("--fs " + v.label() + ": " + CliFailure.describe(e), 2);
+    }
+  }
+
   @Override
   public Integer call() throws IOException {
     Workload w = resolveWorkload(workload);
     List<Variant> variants = fs.isEmpty() ? Variant.DEFAULTS : Variant.parse(fs);
     long bytes = MountOptions.parseSize("--size", size);
+    // Usage errors surface before minutes of simulation, not as a failed row at the end.
+    for (Variant v : variants) {
+      checkVariant(v);
+    }
+    Files.createDirectories(out);
     ctx.out().println("vfsim compare: workload " + w.name() + ", seed " + seed + ", "
         + variants.size() + " variants");
     ProgressBar bar = new ProgressBar(ctx.err(), ctx.terminal(), "compare");

@@ -1,5 +1,6 @@
 package org.vfsim.cli;
 
+import com.google.common.annotations.VisibleForTesting;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -299,16 +300,25 @@ final class ComparisonReport {
     return f("hsl(%d,65%%,45%%)", (int) (360.0 * i / Math.max(1, n)));
   }
 
-  /** Each file's extents along the disk, one row per file (at most 40 files drawn). */
+  /**
+   * Each file's extents along the disk, one row per file (at most 40 files drawn). When the files
+   * sit in under a quarter of the device the axis zooms to the blocks they use (with a margin),
+   * so that a few megabytes on a large device are not one sliver; the axis labels give the range.
+   */
   private static String diskMap(VariantResult r) {
     int width = 900;
     int rowH = 10;
     List<VariantResult.FileLayout> files = r.files().subList(0, Math.min(40, r.files().size()));
     int height = 20 + rowH * Math.max(1, files.size());
+    long bs = r.blockSize();
+    long[] range = drawnBlockRange(files, r.deviceBlocks(), bs);
+    long first = range[0];
+    double spanBytes = (double) (range[1] - range[0]) * bs;
+    boolean zoomed = range[0] > 0 || range[1] < r.deviceBlocks();
     StringBuilder sb = new StringBuilder(f("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\""
-        + " height=\"%d\" role=\"img\"><title>%s: each file's extents along the disk</title>",
-        width + 120, height, esc(r.variant().label())));
-    double devBytes = (double) r.deviceBlocks() * r.blockSize();
+        + " height=\"%d\" role=\"img\"><title>%s: each file's extents along the disk%s</title>",
+        width + 120, height, esc(r.variant().label()),
+        zoomed ? f(" (blocks %d to %d of %d)", range[0], range[1], r.deviceBlocks()) : ""));
     sb.append(f("<rect x=\"110\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#f4f4f4\"/>", width,
         height - 14));
     for (int i = 0; i < files.size(); i++) {
@@ -317,17 +327,43 @@ final class ComparisonReport {
       sb.append(f("<text x=\"105\" y=\"%d\" font-size=\"8\" text-anchor=\"end\">%s</text>",
           y + 8, esc(fl.name())));
       for (FiemapExtent e : fl.extents()) {
-        double x = 110 + width * e.physical() / devBytes;
-        double w = Math.max(1, width * e.length() / devBytes);
+        double x = 110 + width * (e.physical() - first * bs) / spanBytes;
+        double w = Math.max(1, width * e.length() / spanBytes);
         sb.append(f("<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"%s\"><title>%s"
             + " logical %d physical %d length %d</title></rect>", x, y + 1, w, rowH - 2,
             color(i, files.size()), esc(fl.name()), e.logical(), e.physical(), e.length()));
       }
     }
-    sb.append(f("<text x=\"110\" y=\"%d\" font-size=\"9\">block 0</text>", height - 3));
+    sb.append(f("<text x=\"110\" y=\"%d\" font-size=\"9\">block %d</text>", height - 3,
+        range[0]));
+    sb.append(f("<text x=\"%d\" y=\"%d\" font-size=\"9\" text-anchor=\"middle\">%s</text>",
+        110 + width / 2, height - 3, zoomed ? f("zoomed: the device has %d blocks",
+            r.deviceBlocks()) : ""));
     sb.append(f("<text x=\"%d\" y=\"%d\" font-size=\"9\" text-anchor=\"end\">block %d</text>",
-        110 + width, height - 3, r.deviceBlocks()));
+        110 + width, height - 3, range[1]));
     return sb.append("</svg>").toString();
+  }
+
+  /**
+   * The block range {@code [from, to)} the disk map shows: the whole device, or, when the drawn
+   * extents span less than a quarter of it, their span widened by a tenth on each side.
+   */
+  @VisibleForTesting
+  static long[] drawnBlockRange(List<VariantResult.FileLayout> files, long deviceBlocks,
+      long blockSize) {
+    long lo = Long.MAX_VALUE;
+    long hi = Long.MIN_VALUE;
+    for (VariantResult.FileLayout fl : files) {
+      for (FiemapExtent e : fl.extents()) {
+        lo = Math.min(lo, e.physical() / blockSize);
+        hi = Math.max(hi, (e.physical() + e.length() + blockSize - 1) / blockSize);
+      }
+    }
+    if (lo > hi || (hi - lo) * 4 >= deviceBlocks) {
+      return new long[] {0, deviceBlocks};
+    }
+    long pad = Math.max(8, (hi - lo) / 10);
+    return new long[] {Math.max(0, lo - pad), Math.min(deviceBlocks, hi + pad)};
   }
 
   /** Free extents per power-of-two size bucket, as bars. */

@@ -52,6 +52,10 @@ final class SimulatedSystem {
     Machine m = bootMachine();
     BlockDevice dev = null;
     if (type.has(Capability.BLOCK_DEVICE)) {
+      if (sizeBytes < BLOCK_SIZE) {
+        throw new CliFailure("--size " + sizeBytes + ": a device holds at least one "
+            + BLOCK_SIZE + "-byte block");
+      }
       dev = m.newDevice(type.name(), sizeBytes, BLOCK_SIZE, false);
       m.mkfs(type, dev, mkfsOptions);
     }

@@ -46,8 +46,9 @@ class CompareCommandTest {
 
   @Test
   void writesWellFormedCsvJsonAndHtml() throws IOException {
+    // A ramfs too small for the workload fails part way: a finding, reported in its row.
     CliRun run = compare("default", "toyfs:policy=goal", "toyfs:policy=cursor", "ramfs",
-        "nosuchfs");
+        "ramfs:size=64k");
     assertEquals(0, run.exit(), run.err());
 
     List<String> csv = Files.readAllLines(out.resolve("report.csv"));
@@ -57,7 +58,8 @@ class CompareCommandTest {
       assertEquals(ComparisonReport.CSV_COLUMNS.length,
           row.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1).length, "columns of " + row);
     }
-    assertTrue(csv.get(4).startsWith("nosuchfs,nosuchfs,,,\"failed: ENODEV"), csv.get(4));
+    assertTrue(csv.get(4).startsWith("ramfs[size=64k],ramfs,,size=64k,failed: ENOSPC"),
+        csv.get(4));
 
     JsonObject json = JsonParser.parseString(Files.readString(out.resolve("report.json")))
         .getAsJsonObject();
@@ -69,7 +71,7 @@ class CompareCommandTest {
     // default: 4 files of 256 KiB and one of 1 MiB, all written once.
     assertEquals(4 * 256 * 1024 + 1024 * 1024, goal.get("appBytesWritten").getAsLong());
     assertEquals(5, goal.get("files").getAsInt());
-    assertEquals("failed", variant(json, "nosuchfs").get("status").getAsString());
+    assertEquals("failed", variant(json, "ramfs[size=64k]").get("status").getAsString());
 
     String html = Files.readString(out.resolve("report.html"));
     assertTrue(html.startsWith("<!DOCTYPE html>"));
@@ -92,7 +94,7 @@ class CompareCommandTest {
     assertTrue(!html.contains("http://") || html.replace("http://www.w3.org/2000/svg", "")
         .indexOf("http://") < 0, "no network references");
 
-    assertTrue(run.out().contains("nosuchfs") && run.out().contains("FAILED: ENODEV"),
+    assertTrue(run.out().contains("ramfs[size=64k]") && run.out().contains("FAILED: ENOSPC"),
         run.out());
     assertEquals("", run.err(), "no progress bar when standard error is not a terminal");
   }
@@ -134,6 +136,30 @@ class CompareCommandTest {
     assertEquals(1, problems.size());
     assertTrue(problems.get(0).getAsString().contains("marked used but"), problems.toString());
     assertTrue(run.out().contains("fsck: toyfs:"), run.out());
+  }
+
+  @Test
+  void unknownTypesAndOptionsAreUsageErrorsBeforeAnythingRuns() throws IOException {
+    for (String[] bad : new String[][] {{"nosuchfs", "--fs nosuchfs: No such device"},
+        {"toyfs:bogus=1", "--fs toyfs[bogus=1]: Invalid argument (unknown option 'bogus')"},
+        {"toyfs:policy=fifo", "--fs toyfs[policy=fifo]: Invalid argument"}}) {
+      CliRun run = compare("default", "toyfs", bad[0]);
+      assertEquals(2, run.exit(), run.err());
+      assertTrue(run.err().startsWith("vfsim: " + bad[1]), run.err());
+      assertEquals("", run.out(), "nothing ran");
+    }
+    try (var listing = Files.list(out)) {
+      assertEquals(0, listing.count(), "no report for a run that did not happen");
+    }
+  }
+
+  @Test
+  void anOutputDirectoryThatCannotBeMadeFailsFirst() throws IOException {
+    Path file = Files.writeString(out.resolve("plain-file"), "x");
+    CliRun run = CliRun.of("compare", "--fs", "ramfs", "--out", file.resolve("sub").toString());
+    assertEquals(1, run.exit());
+    assertEquals("vfsim: " + file.resolve("sub") + ": Not a directory\n", run.err());
+    assertEquals("", run.out(), "nothing ran");
   }
 
   @Test

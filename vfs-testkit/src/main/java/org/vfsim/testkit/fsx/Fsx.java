@@ -7,8 +7,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.vfsim.fs.FileSystemType;
+import org.vfsim.fs.MountOptions;
+import org.vfsim.fs.OptionSpec;
+import org.vfsim.syscall.ErrnoException;
 
 /**
  * An fsx-style model checker: a seeded stream of random operations on two files of the
@@ -81,9 +85,24 @@ public final class Fsx {
   public record Result(boolean passed, long operationsRun, long seed, @Nullable String failure,
       @Nullable Path replayWritten, double opsPerSecond) {}
 
-  /** Runs {@code options.operations()} random operations on a fresh {@code type} filesystem. */
+  /**
+   * Runs {@code options.operations()} random operations on a fresh {@code type} filesystem.
+   *
+   * @throws IllegalArgumentException if the mkfs or mount options are not ones {@code type}
+   *     accepts: a usage error, not a failure of the filesystem, so no replay file is written
+   */
   public static Result run(FileSystemType type, Options options, PrintStream log) {
+    checkOptions("mkfs", options.mkfsOptions(), type.mkfsOptions());
+    checkOptions("mount", options.mountOptions(), type.mountOptions());
     return new FsxRun(checkNotNull(type), checkNotNull(options), checkNotNull(log)).run();
+  }
+
+  private static void checkOptions(String what, String text, List<OptionSpec> specs) {
+    try {
+      MountOptions.parse(text, specs);
+    } catch (ErrnoException e) {
+      throw new IllegalArgumentException(what + " options '" + text + "': " + e.getMessage(), e);
+    }
   }
 
   /** Re-runs the failing run a replay file describes, up to and including the failing operation. */

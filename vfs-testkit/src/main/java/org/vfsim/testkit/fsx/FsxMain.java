@@ -1,5 +1,6 @@
 package org.vfsim.testkit.fsx;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
 import org.vfsim.fs.FileSystemType;
@@ -7,7 +8,8 @@ import org.vfsim.ramfs.RamfsType;
 
 /**
  * Command line for long model-checker runs:
- * {@code FsxMain [-N ops] [-S seed] [--fs NAME] [--replay FILE] [--replay-out FILE]}. The
+ * {@code FsxMain [-N ops] [-S seed] [-l maxFileSize] [--fs NAME] [--mkfs OPTS] [--mount OPTS]
+ * [--replay FILE] [--replay-out FILE]}. The
  * filesystem is ramfs or any {@link FileSystemType} found by {@link ServiceLoader} on the class
  * path (or a class name). Exits 0 when the run passed, 1 when it failed, 2 on bad usage.
  */
@@ -25,15 +27,19 @@ public final class FsxMain {
     Path replay = null;
     Path replayOut = Path.of("fsx.replay");
     long maxFileSize = -1;
+    String mkfsOptions = "";
+    String mountOptions = "";
     try {
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
-          case "-N" -> ops = Long.parseLong(args[++i]);
-          case "-S" -> seed = Long.parseLong(args[++i]);
-          case "--fs" -> fsName = args[++i];
-          case "--replay" -> replay = Path.of(args[++i]);
-          case "--replay-out" -> replayOut = Path.of(args[++i]);
-          case "-l" -> maxFileSize = Long.parseLong(args[++i]);
+          case "-N" -> ops = Long.parseLong(value(args, ++i));
+          case "-S" -> seed = Long.parseLong(value(args, ++i));
+          case "--fs" -> fsName = value(args, ++i);
+          case "--mkfs" -> mkfsOptions = value(args, ++i);
+          case "--mount" -> mountOptions = value(args, ++i);
+          case "--replay" -> replay = Path.of(value(args, ++i));
+          case "--replay-out" -> replayOut = Path.of(value(args, ++i));
+          case "-l" -> maxFileSize = Long.parseLong(value(args, ++i));
           case "-h", "--help" -> {
             usage();
             return 0;
@@ -52,16 +58,31 @@ public final class FsxMain {
       return 2;
     }
     Fsx.Result r;
-    if (replay != null) {
-      r = Fsx.replay(type, replay, System.out);
-    } else {
-      Fsx.Options o = Fsx.Options.defaults(seed, ops).withReplayOut(replayOut);
-      if (maxFileSize > 0) {
-        o = o.withMaxFileSize(maxFileSize);
+    try {
+      if (replay != null) {
+        r = Fsx.replay(type, replay, System.out);
+      } else {
+        Fsx.Options o = Fsx.Options.defaults(seed, ops).withReplayOut(replayOut)
+            .withMkfsOptions(mkfsOptions).withMountOptions(mountOptions);
+        if (maxFileSize > 0) {
+          o = o.withMaxFileSize(maxFileSize);
+        }
+        r = Fsx.run(type, o, System.out);
       }
-      r = Fsx.run(type, o, System.out);
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      // Bad options or an unreadable replay file: nothing was checked.
+      System.err.println("fsx: " + e.getMessage());
+      return 2;
     }
     return r.passed() ? 0 : 1;
+  }
+
+  /** The argument of the option before {@code i}; an option at the end lacks one. */
+  private static String value(String[] args, int i) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException("option " + args[i - 1] + " requires an argument");
+    }
+    return args[i];
   }
 
   static FileSystemType find(String name) {
@@ -82,6 +103,6 @@ public final class FsxMain {
 
   private static void usage() {
     System.err.println("usage: FsxMain [-N ops] [-S seed] [-l maxFileSize] [--fs NAME]"
-        + " [--replay FILE] [--replay-out FILE]");
+        + " [--mkfs OPTS] [--mount OPTS] [--replay FILE] [--replay-out FILE]");
   }
 }

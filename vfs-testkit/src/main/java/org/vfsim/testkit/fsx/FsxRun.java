@@ -118,7 +118,10 @@ final class FsxRun {
   }
 
   Fsx.Result run() {
-    log.printf("fsx: --fs %s -S %d -N %d (file size <= %d; ops: %s)%n", type.name(), opts.seed(),
+    // The first line is a command line that repeats this run, options included.
+    log.printf("fsx: --fs %s%s%s -S %d -N %d (file size <= %d; ops: %s)%n", type.name(),
+        opts.mkfsOptions().isEmpty() ? "" : " --mkfs " + opts.mkfsOptions(),
+        opts.mountOptions().isEmpty() ? "" : " --mount " + opts.mountOptions(), opts.seed(),
         opts.operations(), opts.maxFileSize(), weights.keySet());
     long start = System.nanoTime();
     String failure = null;

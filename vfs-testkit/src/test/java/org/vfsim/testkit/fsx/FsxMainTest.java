@@ -28,10 +28,36 @@ class FsxMainTest {
   }
 
   @Test
-  void badUsageIsExitCodeTwo() {
+  void badUsageIsExitCodeTwo(@TempDir Path tmp) {
     assertEquals(2, FsxMain.run(new String[] {"-N"}));
     assertEquals(2, FsxMain.run(new String[] {"--bogus"}));
     assertEquals(2, FsxMain.run(new String[] {"--fs", "no-such-fs", "-N", "1"}));
+    assertEquals(2, FsxMain.run(new String[] {"--replay", tmp.resolve("absent").toString()}));
+    Path replay = tmp.resolve("r");
+    assertEquals(2, FsxMain.run(new String[] {"-N", "5", "--mount", "bogus=1",
+        "--replay-out", replay.toString()}));
+    assertFalse(Files.exists(replay), "a usage error is not a failure to replay");
+  }
+
+  @Test
+  void mountOptionsReachTheFilesystemAndTheReproLine(@TempDir Path tmp) {
+    assertEquals(0, FsxMain.run(new String[] {"-N", "200", "-S", "5", "--mount", "size=8m",
+        "--replay-out", tmp.resolve("r").toString()}));
+    String log = log(Fsx.Options.defaults(5, 20).withMountOptions("size=8m"));
+    assertTrue(log.startsWith("fsx: --fs ramfs --mount size=8m -S 5 -N 20 "), log);
+    // A ramfs smaller than the file fsx grows runs out of space: the option did reach it.
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Fsx.Result small = Fsx.run(new RamfsType(), Fsx.Options.defaults(3, 2000)
+        .withMountOptions("size=16k"), new PrintStream(out, true, StandardCharsets.UTF_8));
+    assertFalse(small.passed(), "a 16 KiB ramfs cannot hold fsx's 256 KiB file");
+  }
+
+  @Test
+  void badOptionsAreAUsageErrorOfTheApi() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Fsx.run(new RamfsType(), Fsx.Options.defaults(1, 1).withMkfsOptions("nope"),
+            new PrintStream(new ByteArrayOutputStream())));
+    assertTrue(e.getMessage().contains("mkfs options 'nope'"), e.getMessage());
   }
 
   @Test
