@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.vfsim.Machine;
 import org.vfsim.block.BlockDevice;
 import org.vfsim.block.DeviceCounters;
@@ -250,6 +251,29 @@ final class XfsIoShell {
     return XfsIoNumbers.cvtnum(blockSize(), SECTOR, s);
   }
 
+  /** {@code text} as {@link #num} reads it, or null when it is not a number. */
+  private @Nullable Long number(String text) {
+    long v = num(text);
+    return v < 0 ? null : v;
+  }
+
+  /** An offset or length operand, or null after xfs_io's complaint (see {@link #numberOr}). */
+  private @Nullable Long numericArgument(String what, String text) {
+    return numberOr(number(text), what + " argument", text);
+  }
+
+  /**
+   * {@code value}, or, when it is null because {@code text} is not a number the command takes,
+   * null after xfs_io's {@code non-numeric LABEL -- TEXT} (on standard output, exit status 1).
+   */
+  private @Nullable Long numberOr(@Nullable Long value, String label, String text) {
+    if (value == null) {
+      out.println("non-numeric " + label + " -- " + text);
+      exitCode = 1;
+    }
+    return value;
+  }
+
   /** Charges a system call's simulated cost to the clock. */
   private void charge() {
     long device = deviceTime.readNanos() + deviceTime.writeNanos();
@@ -415,17 +439,14 @@ final class XfsIoShell {
     byte seed = DEFAULT_PWRITE_SEED;
     for (Getopt.Opt o : g.options) {
       if (o.name() == 'b') {
-        bsize = num(o.arg());
-        if (bsize < 0) {
-          out.println("non-numeric bsize -- " + o.arg());
-          exitCode = 1;
+        Long b = numberOr(number(o.arg()), "bsize", o.arg());
+        if (b == null) {
           return;
         }
+        bsize = b;
       } else if (o.name() == 'S') {
-        Long s = XfsIoNumbers.strtoulStrict(o.arg());
+        Long s = numberOr(XfsIoNumbers.strtoulStrict(o.arg()), "seed", o.arg());
         if (s == null) {
-          out.println("non-numeric seed -- " + o.arg());
-          exitCode = 1;
           return;
         }
         seed = (byte) s.longValue();
@@ -435,18 +456,16 @@ final class XfsIoShell {
       usage(commands.get("pwrite"));
       return;
     }
-    long offset = num(g.operands.get(0));
-    if (offset < 0) {
-      out.println("non-numeric offset argument -- " + g.operands.get(0));
-      exitCode = 1;
+    Long offsetArg = numericArgument("offset", g.operands.get(0));
+    if (offsetArg == null) {
       return;
     }
-    long count = num(g.operands.get(1));
-    if (count < 0) {
-      out.println("non-numeric length argument -- " + g.operands.get(1));
-      exitCode = 1;
+    long offset = offsetArg;
+    Long countArg = numericArgument("length", g.operands.get(1));
+    if (countArg == null) {
       return;
     }
+    long count = countArg;
     if (bsize > MAX_BUFFER) {
       err.println(argv.get(0) + ": buffer of " + bsize + " bytes is larger than vfsim allows ("
           + MAX_BUFFER + ")");
@@ -515,12 +534,11 @@ final class XfsIoShell {
     long bsize = 4096;
     for (Getopt.Opt o : g.options) {
       if (o.name() == 'b') {
-        bsize = num(o.arg());
-        if (bsize < 0) {
-          out.println("non-numeric bsize -- " + o.arg());
-          exitCode = 1;
+        Long b = numberOr(number(o.arg()), "bsize", o.arg());
+        if (b == null) {
           return;
         }
+        bsize = b;
       }
     }
     if (g.operands.size() != 2) {
@@ -594,18 +612,16 @@ final class XfsIoShell {
       usage(commands.get(argv.get(0)));
       return;
     }
-    long offset = num(g.operands.get(0));
-    if (offset < 0) {
-      out.println("non-numeric offset argument -- " + g.operands.get(0));
-      exitCode = 1;
+    Long offsetArg = numericArgument("offset", g.operands.get(0));
+    if (offsetArg == null) {
       return;
     }
-    long len = num(g.operands.get(1));
-    if (len < 0) {
-      out.println("non-numeric length argument -- " + g.operands.get(1));
-      exitCode = 1;
+    long offset = offsetArg;
+    Long lenArg = numericArgument("length", g.operands.get(1));
+    if (lenArg == null) {
       return;
     }
+    long len = lenArg;
     try {
       sys.fallocate(fd(), mode, offset, len);
     } catch (ErrnoException e) {
@@ -620,12 +636,11 @@ final class XfsIoShell {
   }
 
   private void truncate(List<String> argv) {
-    long size = num(argv.get(1));
-    if (size < 0) {
-      out.println("non-numeric truncate argument -- " + argv.get(1));
-      exitCode = 1;
+    Long sizeArg = numericArgument("truncate", argv.get(1));
+    if (sizeArg == null) {
       return;
     }
+    long size = sizeArg;
     syncCall("ftruncate", () -> sys.ftruncate(fd(), size));
   }
 
@@ -777,10 +792,8 @@ final class XfsIoShell {
     int mode = 0600;
     for (Getopt.Opt o : g.options) {
       if (o.name() == 'm') {
-        Long m = XfsIoNumbers.strtoulStrict(o.arg());
+        Long m = numberOr(XfsIoNumbers.strtoulStrict(o.arg()), "mode", o.arg());
         if (m == null) {
-          out.println("non-numeric mode -- " + o.arg());
-          exitCode = 1;
           return;
         }
         mode = (int) (m & 07777);
@@ -896,18 +909,16 @@ final class XfsIoShell {
     if (prot == 0) {
       prot = Mm.PROT_READ | Mm.PROT_WRITE | Mm.PROT_EXEC;
     }
-    long offset = num(g.operands.get(0));
-    if (offset < 0) {
-      out.println("non-numeric offset argument -- " + g.operands.get(0));
-      exitCode = 1;
+    Long offsetArg = numericArgument("offset", g.operands.get(0));
+    if (offsetArg == null) {
       return;
     }
-    long length = num(g.operands.get(1));
-    if (length < 0) {
-      out.println("non-numeric length argument -- " + g.operands.get(1));
-      exitCode = 1;
+    long offset = offsetArg;
+    Long lengthArg = numericArgument("length", g.operands.get(1));
+    if (lengthArg == null) {
       return;
     }
+    long length = lengthArg;
     if (current < 0) {
       err.println("no files are open, try 'help open'");
       return;
@@ -934,21 +945,19 @@ final class XfsIoShell {
     long offset = m.offset();
     long length = m.length();
     if (g.operands.size() >= 1) {
-      offset = num(g.operands.get(0));
-      if (offset < 0) {
-        out.println("non-numeric offset argument -- " + g.operands.get(0));
-        exitCode = 1;
+      Long offsetArg = numericArgument("offset", g.operands.get(0));
+      if (offsetArg == null) {
         return null;
       }
+      offset = offsetArg;
       length = m.length() - Math.max(0, offset - m.offset());
     }
     if (g.operands.size() >= 2) {
-      length = num(g.operands.get(1));
-      if (length < 0) {
-        out.println("non-numeric length argument -- " + g.operands.get(1));
-        exitCode = 1;
+      Long lengthArg = numericArgument("length", g.operands.get(1));
+      if (lengthArg == null) {
         return null;
       }
+      length = lengthArg;
     }
     if (offset < m.offset()) {
       out.println("offset (" + offset + ") is before start of mapping (" + m.offset() + ")");
@@ -1015,10 +1024,8 @@ final class XfsIoShell {
     byte seed = DEFAULT_MWRITE_SEED;
     for (Getopt.Opt o : g.options) {
       if (o.name() == 'S') {
-        Long s = XfsIoNumbers.strtoulStrict(o.arg());
+        Long s = numberOr(XfsIoNumbers.strtoulStrict(o.arg()), "seed", o.arg());
         if (s == null) {
-          out.println("non-numeric seed -- " + o.arg());
-          exitCode = 1;
           return;
         }
         seed = (byte) s.longValue();
@@ -1086,20 +1093,18 @@ final class XfsIoShell {
     long start = 0;
     long len = Long.MAX_VALUE;
     if (!g.operands.isEmpty()) {
-      start = num(g.operands.get(0));
-      if (start < 0) {
-        out.println("non-numeric offset argument -- " + g.operands.get(0));
-        exitCode = 1;
+      Long startArg = numericArgument("offset", g.operands.get(0));
+      if (startArg == null) {
         return;
       }
+      start = startArg;
     }
     if (g.operands.size() >= 2) {
-      len = num(g.operands.get(1));
-      if (len < 0) {
-        out.println("non-numeric len argument -- " + g.operands.get(1));
-        exitCode = 1;
+      Long lenArg = numericArgument("len", g.operands.get(1));
+      if (lenArg == null) {
         return;
       }
+      len = lenArg;
     }
     String name = file().name;
     List<ExtentRow> rows;
