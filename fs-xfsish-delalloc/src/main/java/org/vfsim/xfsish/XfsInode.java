@@ -547,6 +547,21 @@ final class XfsInode extends Inode {
   }
 
   /**
+   * Within unwritten or delayed extent {@code r}, from {@code p} up to EOF: the offset of the
+   * first page that holds data ({@code wantData}) or reads as a hole (not {@code wantData}), or
+   * -1 if there is none.
+   */
+  private long firstPageOffset(long p, Irec r, long size, boolean wantData) {
+    int bs = xsb.bs;
+    for (long idx = p / bs; idx < r.end() && idx * bs < size; idx++) {
+      if (pageHasData(idx) == wantData) {
+        return Math.max(p, idx * bs);
+      }
+    }
+    return -1;
+  }
+
+  /**
    * {@code iomap_seek_data}: written extents are data; unwritten and delayed extents are data
    * only where a cached page is dirty or uptodate; holes are not.
    */
@@ -573,10 +588,9 @@ final class XfsInode extends Inode {
       if (r.state() == State.NORM) {
         return p;
       }
-      for (long idx = p / bs; idx < r.end() && idx * bs < size; idx++) {
-        if (pageHasData(idx)) {
-          return Math.max(p, idx * bs);
-        }
+      long found = firstPageOffset(p, r, size, true);
+      if (found >= 0) {
+        return found;
       }
       p = r.end() * bs;
     }
@@ -601,10 +615,9 @@ final class XfsInode extends Inode {
         return p;
       }
       if (r.state() != State.NORM) {
-        for (long idx = p / bs; idx < r.end() && idx * bs < size; idx++) {
-          if (!pageHasData(idx)) {
-            return Math.max(p, idx * bs);
-          }
+        long found = firstPageOffset(p, r, size, false);
+        if (found >= 0) {
+          return found;
         }
       }
       p = r.end() * bs;
