@@ -16,13 +16,24 @@ import org.vfsim.syscall.Errno;
  */
 public final class PluginRegistry {
   private final ImmutableSortedMap<String, FileSystemType> types;
+  private final String unknownHint;
 
   @Inject
   public PluginRegistry(Map<String, FileSystemType> builtIn) {
-    this(builtIn, PluginRegistry.class.getClassLoader());
+    this(builtIn, PluginRegistry.class.getClassLoader(), "");
   }
 
   public PluginRegistry(Map<String, FileSystemType> builtIn, ClassLoader loader) {
+    this(builtIn, loader, "");
+  }
+
+  /**
+   * @param unknownHint appended to the "unknown filesystem type" error: how this program's users
+   *     add a plugin (a command line names its flags; a library says nothing)
+   */
+  public PluginRegistry(Map<String, FileSystemType> builtIn, ClassLoader loader,
+      String unknownHint) {
+    this.unknownHint = unknownHint;
     Map<String, FileSystemType> all = new TreeMap<>();
     for (FileSystemType t : ServiceLoader.load(FileSystemType.class, loader)) {
       all.put(t.name(), t);
@@ -40,10 +51,31 @@ public final class PluginRegistry {
   public FileSystemType get(String name) {
     FileSystemType t = types.get(name);
     if (t == null) {
-      throw Errno.ENODEV.exception("unknown filesystem type '" + name + "'; known: " + types.keySet());
+      throw Errno.ENODEV.exception("unknown filesystem type '" + name + "'; known: "
+          + String.join(", ", types.keySet()) + unknownHint);
     }
     return t;
   }
+
+  /** Where {@code type}'s classes were loaded from: a jar, a class folder, or built in. */
+  public static PluginSource sourceOf(FileSystemType type) {
+    Class<?> c = type.getClass();
+    String location = "built in";
+    try {
+      java.security.CodeSource cs = c.getProtectionDomain().getCodeSource();
+      if (cs != null && cs.getLocation() != null) {
+        location = java.nio.file.Path.of(cs.getLocation().toURI()).toString();
+      }
+    } catch (java.net.URISyntaxException | IllegalArgumentException | SecurityException e) {
+      // leave it "built in": the location is informational
+    }
+    Package p = c.getPackage();
+    String version = p == null ? null : p.getImplementationVersion();
+    return new PluginSource(type.name(), location, version == null ? "unversioned" : version);
+  }
+
+  /** A filesystem type's origin, for {@code vfsim plugins} and report provenance. */
+  public record PluginSource(String name, String location, String version) {}
 
   public ImmutableSortedMap<String, FileSystemType> all() {
     return types;

@@ -1,7 +1,9 @@
 package org.vfsim.cli;
 
 import dagger.Component;
+import java.util.Map;
 import javax.inject.Singleton;
+import org.vfsim.fs.FileSystemType;
 import org.vfsim.btrfsish.BtrfsishModule;
 import org.vfsim.ext2ish.Ext2ishModule;
 import org.vfsim.plugin.PluginRegistry;
@@ -15,7 +17,16 @@ import org.vfsim.xfsish.XfsishModule;
 interface CliComponent {
   PluginRegistry registry();
 
+  /** The built-in types, for a registry that also looks in plugin jars. */
+  Map<String, FileSystemType> builtInTypes();
+
   static PluginRegistry plugins() {
     return DaggerCliComponent.create().registry();
+  }
+
+  /** The built-in types plus those the jars of {@code path} announce through ServiceLoader. */
+  static PluginRegistry plugins(PluginPath path) {
+    return new PluginRegistry(DaggerCliComponent.create().builtInTypes(),
+        path.loader(CliComponent.class.getClassLoader()), PluginPath.HINT);
   }
 }

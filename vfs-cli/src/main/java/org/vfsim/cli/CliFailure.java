@@ -18,6 +18,11 @@ final class CliFailure extends RuntimeException {
     this.exitCode = exitCode;
   }
 
+  /** Bad input on the command line: exit status 2, as getopt-style tools use. */
+  static CliFailure usage(String message) {
+    return new CliFailure(message, 2);
+  }
+
   int exitCode() {
     return exitCode;
   }

@@ -94,6 +94,10 @@ final class CompareCommand implements Callable<Integer> {
     Files.createDirectories(out);
     ctx.out().println("vfsim compare: workload " + w.name() + ", seed " + seed + ", "
         + variants.size() + " variants");
+    variants.stream().map(v -> ctx.registry().get(v.fs())).distinct()
+        .filter(t -> PluginPath.isPluginClass(t.getClass()))
+        .forEach(t -> ctx.out().println("vfsim compare: " + t.name() + " from "
+            + PluginsCommand.origin(t)));
     ProgressBar bar = new ProgressBar(ctx.err(), ctx.terminal(), "compare");
     List<VariantResult> results = new ArrayList<>();
     for (int i = 0; i < variants.size(); i++) {

@@ -61,6 +61,9 @@ final class FsxCommand implements Callable<Integer> {
   public Integer call() {
     FileSystemType type = ctx.registry().get(fs);
     PrintStream out = ctx.out();
+    if (PluginPath.isPluginClass(type.getClass())) {
+      out.println("fsx: " + type.name() + " from " + PluginsCommand.origin(type));
+    }
     Fsx.Result result;
     try {
       if (replay != null) {

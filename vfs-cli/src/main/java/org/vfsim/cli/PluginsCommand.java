@@ -5,11 +5,17 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.vfsim.fs.FileSystemType;
 import org.vfsim.fs.OptionSpec;
+import org.vfsim.plugin.PluginRegistry;
 import picocli.CommandLine.Command;
 
 /** {@code vfsim plugins}: what {@code --fs} accepts, and each type's options. */
 @Command(name = "plugins", mixinStandardHelpOptions = true,
-    description = "List the filesystem types with their capabilities and mkfs/mount options.")
+    description = "List the filesystem types with their capabilities, mkfs/mount options and "
+        + "where each was loaded from.",
+    footer = {"", "Plugin jars are found, in this order, from each --plugin JAR, the entries of "
+        + "VFSIM_PLUGIN_PATH (colon-separated jars or folders of jars) and the plugins/ folder "
+        + "next to the vfsim launcher. A jar announces its types in "
+        + "META-INF/services/org.vfsim.fs.FileSystemType."})
 final class PluginsCommand implements Callable<Integer> {
   private final CliContext ctx;
 
@@ -22,6 +28,7 @@ final class PluginsCommand implements Callable<Integer> {
     PrintStream out = ctx.out();
     for (FileSystemType t : ctx.registry().all().values()) {
       out.println(t.name() + " - " + t.description());
+      out.println("  from: " + origin(t));
       out.println("  capabilities: " + (t.capabilities().isEmpty() ? "(none)"
           : t.capabilities().stream().map(c -> c.name().toLowerCase(java.util.Locale.ROOT))
               .sorted().collect(Collectors.joining(", "))));
@@ -29,6 +36,15 @@ final class PluginsCommand implements Callable<Integer> {
       section(out, "mount options", t.mountOptions());
     }
     return 0;
+  }
+
+  /** "built in", or the plugin jar (and its version) a type was loaded from. */
+  static String origin(FileSystemType t) {
+    if (!PluginPath.isPluginClass(t.getClass())) {
+      return "built in";
+    }
+    PluginRegistry.PluginSource src = PluginRegistry.sourceOf(t);
+    return src.location() + " (version " + src.version() + ")";
   }
 
   private static void section(PrintStream out, String title, java.util.List<OptionSpec> specs) {

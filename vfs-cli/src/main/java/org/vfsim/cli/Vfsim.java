@@ -4,9 +4,13 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 /** The {@code vfsim} command: the entry point of the launcher script. */
@@ -25,20 +29,35 @@ public final class Vfsim implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args, System.in, System.out, System.err, System.console() != null));
+    System.exit(execute(args, System.in, System.out, System.err, System.console() != null,
+        System.getenv(), System.getProperty("vfsim.home", "")));
   }
 
-  /** Runs the command line with the given streams; returns the exit status. */
+  /** Runs the command line with the given streams and no plugin path; returns the exit status. */
   static int execute(String[] args, InputStream in, PrintStream out, PrintStream err,
       boolean terminal) {
+    return execute(args, in, out, err, terminal, Map.of(), "");
+  }
+
+  /**
+   * Runs the command line with the given streams, environment ({@code VFSIM_PLUGIN_PATH}) and
+   * launcher folder ({@code plugins/}); returns the exit status.
+   */
+  static int execute(String[] args, InputStream in, PrintStream out, PrintStream err,
+      boolean terminal, Map<String, String> env, String home) {
     CliContext ctx;
     try {
-      ctx = new CliContext(CliComponent.plugins(), in, out, err, terminal);
-    } catch (RuntimeException e) {
+      PluginPath plugins = PluginPath.resolve(args, env, home);
+      ctx = new CliContext(CliComponent.plugins(plugins), in, out, err, terminal);
+    } catch (CliFailure e) {
+      err.println("vfsim: " + e.getMessage());
+      return e.exitCode();
+    } catch (RuntimeException | ServiceConfigurationError | LinkageError e) {
       err.println("vfsim: cannot load the filesystem plugins: " + CliFailure.describe(e));
       return 1;
     }
     CommandLine cl = new CommandLine(new Vfsim(), new Factory(ctx));
+    addPluginOption(cl);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     cl.setParameterExceptionHandler((ex, argv) -> {
@@ -65,6 +84,23 @@ public final class Vfsim implements Runnable {
     out.flush();
     err.flush();
     return status;
+  }
+
+  /**
+   * Declares {@code --plugin JAR} on every command, so that help shows it and parsing accepts it
+   * anywhere; {@link PluginPath} already read its values before the plugins were loaded.
+   */
+  private static void addPluginOption(CommandLine cl) {
+    cl.getCommandSpec().addOption(OptionSpec.builder(PluginPath.OPTION)
+        .paramLabel("JAR").type(List.class).auxiliaryTypes(String.class)
+        .description("Load filesystem types from this plugin jar (repeatable; also "
+            + PluginPath.ENV + " and the plugins/ folder next to vfsim).")
+        .build());
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      if (!sub.getCommandName().equals("help")) {
+        addPluginOption(sub);
+      }
+    }
   }
 
   /** Hands each subcommand the shared context. */
