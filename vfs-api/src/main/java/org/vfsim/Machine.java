@@ -115,8 +115,18 @@ public final class Machine {
     return new BlockDevice(name, sizeBytes, blockSize, dataless, config.deviceWriteCacheBlocks());
   }
 
-  /** Makes a filesystem of {@code type} on {@code device} with the given mkfs options. */
+  /**
+   * Makes a filesystem of {@code type} on {@code device} with the given mkfs options; EBUSY if
+   * a filesystem on that device is mounted (mkfs opens the device exclusively, and the kernel
+   * refuses an exclusive open of a mounted block device).
+   */
   public void mkfs(FileSystemType type, BlockDevice device, String options) {
+    for (Vfs.Mount m : vfs.mounts()) {
+      if (device != null && m.sb().device() == device) {
+        throw org.vfsim.syscall.Errno.EBUSY.exception(device.name()
+            + " is mounted on " + m.path() + "; will not make a filesystem here");
+      }
+    }
     type.mkfs(this, device, MountOptions.parse(options, type.mkfsOptions()));
   }
 

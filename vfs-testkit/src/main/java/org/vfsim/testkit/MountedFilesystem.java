@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import org.jspecify.annotations.Nullable;
 import org.vfsim.Configuration;
+import org.vfsim.FilesystemFixture;
 import org.vfsim.Machine;
 import org.vfsim.block.BlockDevice;
 import org.vfsim.fs.Capability;
@@ -48,18 +49,15 @@ public final class MountedFilesystem {
   public static MountedFilesystem mount(FilesystemUnderTest fut, boolean limitSize,
       Configuration config) {
     checkNotNull(fut);
-    Machine m = Machine.boot(config);
     FileSystemType type = fut.type();
-    BlockDevice dev = null;
     String opts = fut.mountOptions();
-    if (type.has(Capability.BLOCK_DEVICE)) {
-      dev = m.newDevice("vdb", fut.deviceBytes(), fut.blockSize(), false);
-      m.mkfs(type, dev, fut.mkfsOptions());
-    } else if (limitSize && canLimitSize(type)) {
+    if (!type.has(Capability.BLOCK_DEVICE) && limitSize && canLimitSize(type)) {
       opts = opts.isEmpty() ? "size=" + fut.deviceBytes() : opts + ",size=" + fut.deviceBytes();
     }
-    m.mount(type, dev, opts, MOUNT_POINT);
-    return new MountedFilesystem(m, type, dev);
+    FilesystemFixture fx = FilesystemFixture.of(type).configuration(config)
+        .deviceSize(fut.deviceBytes()).blockSize(fut.blockSize())
+        .mkfsOptions(fut.mkfsOptions()).mountOptions(opts).mountPoint(MOUNT_POINT).build();
+    return new MountedFilesystem(fx.machine(), type, fx.device());
   }
 
   /** Whether the space of {@code type} can be bounded: it has a device or a {@code size=} option. */
