@@ -108,6 +108,13 @@ final class CompareCommand implements Callable<Integer> {
           round -> bar.update(index, variants.size(), v.label() + " round " + round)));
     }
     bar.finish();
+    for (VariantResult r : results) {
+      // A device-less baseline (ramfs) has no layout to speak of; a device-backed type should.
+      if (r.ok() && !r.hasFiemap() && r.deviceBlocks() > 0) {
+        ctx.err().println("vfsim compare: warning: " + r.variant().label() + ": "
+            + VariantResult.NO_FIEMAP + "; those columns are left empty");
+      }
+    }
     ComparisonReport report = new ComparisonReport(w.name(), w.description(), seed, bytes,
         results);
     ctx.out().print(report.table());

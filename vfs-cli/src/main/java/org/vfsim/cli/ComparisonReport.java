@@ -72,9 +72,11 @@ final class ComparisonReport {
         sb.append(f("%-28s FAILED: %s%n", r.variant().label(), r.failure()));
         continue;
       }
-      sb.append(f("%-28s %6d %7d %8.2f %6s %9d %6.2f %6.2f %10.1f %10.1f %10.1f %6d%n",
-          r.variant().label(), r.files().size(), r.extents(), r.extentsPerFile(),
-          Double.isNaN(r.layoutScore()) ? "-" : f("%.3f", r.layoutScore()), r.freeExtents(),
+      sb.append(f("%-28s %6d %7s %8s %6s %9d %6.2f %6.2f %10.1f %10.1f %10.1f %6d%n",
+          r.variant().label(), r.files().size(), r.hasFiemap() ? r.extents() : "-",
+          r.hasFiemap() ? f("%.2f", r.extentsPerFile()) : "-",
+          Double.isNaN(r.layoutScore()) || !r.hasFiemap() ? "-" : f("%.3f", r.layoutScore()),
+          r.freeExtents(),
           r.writeAmplification(), r.spaceAmplification(),
           ms(r.hddWriteNanos()), ms(r.ssdWriteNanos()), ms(r.hddColdReadNanos()),
           r.coldReadSeeks()));
@@ -157,9 +159,10 @@ final class ComparisonReport {
           r.variant().mkfsOptions(), r.variant().mountOptions(),
           r.ok() ? "ok" : "failed: " + r.failure()));
       if (r.ok()) {
-        row.addAll(List.of(String.valueOf(r.files().size()), String.valueOf(r.extents()),
-            f("%.4f", r.extentsPerFile()),
-            Double.isNaN(r.layoutScore()) ? "" : f("%.4f", r.layoutScore()),
+        boolean fm = r.hasFiemap();
+        row.addAll(List.of(String.valueOf(r.files().size()), fm ? String.valueOf(r.extents()) : "",
+            fm ? f("%.4f", r.extentsPerFile()) : "",
+            Double.isNaN(r.layoutScore()) || !fm ? "" : f("%.4f", r.layoutScore()),
             String.valueOf(r.freeExtents()), String.valueOf(r.freeBlocks()),
             String.valueOf(largestBucket(r)), f("%.4f", r.writeAmplification()),
             f("%.4f", r.spaceAmplification()), String.valueOf(r.appBytesWritten()),
@@ -237,9 +240,11 @@ final class ComparisonReport {
       sb.append(",\"blockSize\":").append(r.blockSize())
           .append(",\"deviceBlocks\":").append(r.deviceBlocks())
           .append(",\"files\":").append(r.files().size())
-          .append(",\"extents\":").append(r.extents())
-          .append(",\"extentsPerFile\":").append(jnum(r.extentsPerFile()))
-          .append(",\"layoutScore\":").append(jnum(r.layoutScore()))
+          .append(",\"extents\":").append(r.hasFiemap() ? String.valueOf(r.extents()) : "null")
+          .append(",\"extentsPerFile\":")
+          .append(r.hasFiemap() ? jnum(r.extentsPerFile()) : "null")
+          .append(",\"layoutScore\":").append(r.hasFiemap() ? jnum(r.layoutScore()) : "null")
+          .append(r.hasFiemap() ? "" : ",\"layoutUnavailable\":" + jstr(VariantResult.NO_FIEMAP))
           .append(",\"layoutNumerator\":").append(r.layoutNumerator())
           .append(",\"layoutDenominator\":").append(r.layoutDenominator())
           .append(",\"writeAmplification\":").append(jnum(r.writeAmplification()))

@@ -126,12 +126,25 @@ final class ComparisonRun {
         written.dataBlocksWritten() * bs, written.metadataBlocksWritten() * bs, allocated,
         referenced, counters, hddWrite, ssdWrite, hdd.readNanos() + hdd.writeNanos(),
         ssd.readNanos() + ssd.writeNanos(), read.seekHistogram(), read.discontiguousRequests(),
-        rounds, fsck, m.lockValidator().reports().size());
+        rounds, fsck, m.lockValidator().reports().size(), hasFiemap(system, ctx));
   }
 
   private static DeviceCounters counters(BlockDevice dev) {
     return dev != null ? dev.counters()
         : new DeviceCounters(0, 0, 0, 0, 0, 0, 0, 0, new long[64], 0, 0, 0, 0);
+  }
+
+  /** Whether the filesystem answers FIEMAP (asked of its root, or of the first file). */
+  private static boolean hasFiemap(SimulatedSystem system, WorkloadContext ctx) {
+    Machine m = system.machine();
+    String path = ctx.files().isEmpty() ? SimulatedSystem.MOUNT_POINT
+        : ctx.path(ctx.files().iterator().next());
+    try {
+      m.vfs().fiemap(m.kernelTask(), m.vfs().resolve(path), 0, 0, 0);
+      return true;
+    } catch (ErrnoException e) {
+      return e.errno() != org.vfsim.syscall.Errno.EOPNOTSUPP;
+    }
   }
 
   /** The file's extents; none where the filesystem has no FIEMAP (ramfs). */

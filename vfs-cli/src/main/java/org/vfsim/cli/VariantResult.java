@@ -31,7 +31,12 @@ record VariantResult(
     long coldReadSeeks,
     List<RoundSample> rounds,
     List<String> fsckProblems,
-    int lockdepReports) {
+    int lockdepReports,
+    boolean hasFiemap) {
+
+  /** Why the extent and layout columns are empty, for a filesystem without FIEMAP. */
+  static final String NO_FIEMAP = "the filesystem has no FIEMAP, so extents and layout are "
+      + "unknown";
 
   /** One file at the end of the workload. */
   record FileLayout(String name, long size, List<FiemapExtent> extents, int fragments,
@@ -46,7 +51,7 @@ record VariantResult(
 
   static VariantResult failed(Variant v, String why) {
     return new VariantResult(v, why, 0, 0, List.of(), 0, 0, new long[64], new long[64], 0, 0, 0,
-        0, 0, 0, ImmutableMap.of(), 0, 0, 0, 0, new long[64], 0, List.of(), List.of(), 0);
+        0, 0, 0, ImmutableMap.of(), 0, 0, 0, 0, new long[64], 0, List.of(), List.of(), 0, true);
   }
 
   boolean ok() {

@@ -106,6 +106,11 @@ class PluginJarTest {
     assertEquals(0, compare.exit(), compare.err());
     assertTrue(compare.out().contains("vfsim compare: hellofs from " + jar.toAbsolutePath()),
         compare.out());
+    assertTrue(compare.err().contains("vfsim compare: warning: hellofs: the filesystem has no "
+        + "FIEMAP, so extents and layout are unknown; those columns are left empty"),
+        compare.err());
+    assertTrue(compare.out().lines().anyMatch(l -> l.matches("hellofs +\\d+ +- +- +- .*")),
+        compare.out());
   }
 
   private static String[] concat(String[] first, String... rest) {

@@ -1,5 +1,6 @@
 package org.example.hellofs;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.vfsim.Machine;
@@ -12,7 +13,10 @@ import org.vfsim.fs.OptionSpec;
 import org.vfsim.fs.SuperBlock;
 import org.vfsim.ramfs.RamfsType;
 
-/** A third-party plugin compiled by PluginJarTest into a jar outside the tree: ramfs renamed. */
+/**
+ * A third-party plugin compiled by PluginJarTest into a jar outside the tree: ramfs renamed,
+ * claiming a device it does not use (and, like ramfs, without FIEMAP).
+ */
 public final class HelloFsType implements FileSystemType {
   private final RamfsType ramfs = new RamfsType();
 
@@ -28,7 +32,7 @@ public final class HelloFsType implements FileSystemType {
 
   @Override
   public Set<Capability> capabilities() {
-    return ramfs.capabilities();
+    return EnumSet.of(Capability.BLOCK_DEVICE, Capability.DIRECTORIES);
   }
 
   @Override
