@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.vfsim.fs.FiemapExtent;
 
 /**
@@ -23,21 +24,43 @@ final class ComparisonReport {
       "app_bytes_written", "device_bytes_written", "data_bytes_written",
       "metadata_bytes_written", "allocated_bytes", "referenced_bytes", "hdd_write_ms",
       "ssd_write_ms", "hdd_cold_read_ms", "ssd_cold_read_ms", "cold_read_seeks", "fsck_problems",
-      "lockdep_reports"};
+      "lockdep_reports", "group", "seed", "sweep", "device_bytes"};
 
   private final String workload;
   private final String description;
-  private final long seed;
-  private final long deviceBytes;
+  private final StudyPlan plan;
+  private final List<RunSpec> runs;
   private final List<VariantResult> results;
+  private final StudySummary summary;
+  private final Provenance provenance;
+  private final List<String> warnings;
+  private final boolean study;
 
-  ComparisonReport(String workload, String description, long seed, long deviceBytes,
-      List<VariantResult> results) {
+  /**
+   * @param runs the plan's runs, parallel to {@code results}
+   * @param baseline the group headline metrics are shown relative to, or null
+   */
+  ComparisonReport(String workload, String description, StudyPlan plan, List<RunSpec> runs,
+      List<VariantResult> results, Provenance provenance, @Nullable String baseline) {
     this.workload = workload;
     this.description = description;
-    this.seed = seed;
-    this.deviceBytes = deviceBytes;
+    this.plan = plan;
+    this.runs = List.copyOf(runs);
     this.results = List.copyOf(results);
+    this.summary = new StudySummary(runs, results, baseline);
+    this.provenance = provenance;
+    this.warnings = StudyWarnings.of(runs, results);
+    this.study = plan.seeds().size() > 1 || plan.sweep() != null;
+  }
+
+  /** A run's row label: the variant, and in a study its sweep point and seed. */
+  private String label(int i) {
+    return study ? runs.get(i).group() + " seed " + runs.get(i).seed()
+        : results.get(i).variant().label();
+  }
+
+  List<String> warnings() {
+    return warnings;
   }
 
   private static String f(String fmt, Object... args) {
@@ -61,19 +84,20 @@ final class ComparisonReport {
 
   String table() {
     StringBuilder sb = new StringBuilder();
-    sb.append(f("workload %s (seed %d, device %d MiB): %s%n", workload, seed, deviceBytes >> 20,
-        description));
+    sb.append(f("workload %s (%s, device %d MiB): %s%n", workload, seedsText(),
+        plan.deviceBytes() >> 20, description));
     String head = f("%-28s %6s %7s %8s %6s %9s %6s %6s %10s %10s %10s %6s%n", "variant", "files",
         "extents", "ext/file", "layout", "free-ext", "WA", "SA", "HDD-w ms", "SSD-w ms",
         "cold-HDD", "seeks");
     sb.append(head);
-    for (VariantResult r : results) {
+    for (int i = 0; i < results.size(); i++) {
+      VariantResult r = results.get(i);
       if (!r.ok()) {
-        sb.append(f("%-28s FAILED: %s%n", r.variant().label(), r.failure()));
+        sb.append(f("%-28s FAILED: %s%n", label(i), r.failure()));
         continue;
       }
       sb.append(f("%-28s %6d %7s %8s %6s %9d %6.2f %6.2f %10.1f %10.1f %10.1f %6d%n",
-          r.variant().label(), r.files().size(), r.hasFiemap() ? r.extents() : "-",
+          label(i), r.files().size(), r.hasFiemap() ? r.extents() : "-",
           r.hasFiemap() ? f("%.2f", r.extentsPerFile()) : "-",
           Double.isNaN(r.layoutScore()) || !r.hasFiemap() ? "-" : f("%.3f", r.layoutScore()),
           r.freeExtents(),
@@ -88,7 +112,8 @@ final class ComparisonReport {
             r.lockdepReports()));
       }
     }
-    for (VariantResult r : results) {
+    for (int i : representatives()) {
+      VariantResult r = results.get(i);
       if (r.ok() && r.deviceBlocks() > 0) {
         sb.append('\n').append(freeFrag(r));
         sb.append("cold read seeks by distance (blocks):");
@@ -106,7 +131,34 @@ final class ComparisonReport {
         }
       }
     }
+    if (study) {
+      sb.append(summary.table());
+    }
+    for (String w : warnings) {
+      sb.append("warning: ").append(w).append('\n');
+    }
     return sb.toString();
+  }
+
+  /** "seed 7", or "seeds 1..5" style for a study. */
+  private String seedsText() {
+    List<Long> seeds = plan.seeds();
+    return seeds.size() == 1 ? "seed " + seeds.get(0) : seeds.size() + " seeds " + seeds;
+  }
+
+  /**
+   * The runs whose details (disk maps, histograms, counters) are shown: the first seed of each
+   * group. All runs are in report.json.
+   */
+  private List<Integer> representatives() {
+    List<Integer> out = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < runs.size(); i++) {
+      if (seen.add(runs.get(i).group())) {
+        out.add(i);
+      }
+    }
+    return out;
   }
 
   private static String unit(long bytes) {
@@ -148,14 +200,14 @@ final class ComparisonReport {
   // ---- CSV -----------------------------------------------------------------------------------
 
   private static String csvField(String s) {
-    return s.contains(",") || s.contains("\"") || s.contains("\n")
-        ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    return CsvText.field(s);
   }
 
   String csv() {
     StringBuilder sb = new StringBuilder(String.join(",", CSV_COLUMNS)).append('\n');
-    for (VariantResult r : results) {
-      List<String> row = new ArrayList<>(List.of(r.variant().label(), r.variant().fs(),
+    for (int i = 0; i < results.size(); i++) {
+      VariantResult r = results.get(i);
+      List<String> row = new ArrayList<>(List.of(label(i), r.variant().fs(),
           r.variant().mkfsOptions(), r.variant().mountOptions(),
           r.ok() ? "ok" : "failed: " + r.failure()));
       if (r.ok()) {
@@ -173,10 +225,13 @@ final class ComparisonReport {
             f("%.3f", ms(r.ssdColdReadNanos())), String.valueOf(r.coldReadSeeks()),
             String.valueOf(r.fsckProblems().size()), String.valueOf(r.lockdepReports())));
       } else {
-        while (row.size() < CSV_COLUMNS.length) {
+        while (row.size() < CSV_COLUMNS.length - 4) {
           row.add("");
         }
       }
+      RunSpec run = runs.get(i);
+      row.addAll(List.of(run.group(), String.valueOf(run.seed()),
+          run.sweepValue() == null ? "" : run.sweepValue(), String.valueOf(run.deviceBytes())));
       sb.append(String.join(",", row.stream().map(ComparisonReport::csvField).toList()))
           .append('\n');
     }
@@ -186,29 +241,13 @@ final class ComparisonReport {
   // ---- JSON ----------------------------------------------------------------------------------
 
   private static String jstr(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            sb.append(f("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    return sb.append('"').toString();
+    return JsonText.str(s);
   }
 
   private static String jnum(double d) {
-    return Double.isFinite(d) ? f("%.6f", d) : "null";
+    return JsonText.num(d);
   }
+
 
   private static String histogram(long[] counts, long[] blocks) {
     List<String> items = new ArrayList<>();
@@ -224,11 +263,24 @@ final class ComparisonReport {
   String json() {
     StringBuilder sb = new StringBuilder();
     sb.append("{\"workload\":").append(jstr(workload)).append(",\"description\":")
-        .append(jstr(description)).append(",\"seed\":").append(seed)
-        .append(",\"deviceBytes\":").append(deviceBytes).append(",\"variants\":[");
+        .append(jstr(description)).append(",\"seed\":").append(plan.seeds().get(0))
+        .append(",\"seeds\":").append(plan.seeds())
+        .append(",\"sweep\":").append(plan.sweep() == null ? "null"
+            : jstr(plan.sweep().kind().name().toLowerCase(Locale.ROOT) + ":" + plan.sweep().name()))
+        .append(",\"deviceBytes\":").append(plan.deviceBytes())
+        .append(",\"provenance\":").append(provenance.json())
+        .append(",\"warnings\":[")
+        .append(String.join(",", warnings.stream().map(ComparisonReport::jstr).toList()))
+        .append("],\n\"summary\":").append(summary.json()).append(",\"variants\":[");
     for (int i = 0; i < results.size(); i++) {
       VariantResult r = results.get(i);
-      sb.append(i == 0 ? "" : ",").append("\n{\"variant\":").append(jstr(r.variant().label()))
+      RunSpec run = runs.get(i);
+      sb.append(i == 0 ? "" : ",").append("\n{\"variant\":").append(jstr(label(i)))
+          .append(",\"group\":").append(jstr(run.group()))
+          .append(",\"runSeed\":").append(run.seed())
+          .append(",\"sweepValue\":").append(run.sweepValue() == null ? "null"
+              : jstr(run.sweepValue()))
+          .append(",\"runDeviceBytes\":").append(run.deviceBytes())
           .append(",\"fs\":").append(jstr(r.variant().fs()))
           .append(",\"mkfsOptions\":").append(jstr(r.variant().mkfsOptions()))
           .append(",\"mountOptions\":").append(jstr(r.variant().mountOptions()))
@@ -275,8 +327,12 @@ final class ComparisonReport {
       sb.append(String.join(",", cs)).append("},\"rounds\":[");
       List<String> rs = new ArrayList<>();
       for (VariantResult.RoundSample s : r.rounds()) {
-        rs.add(f("{\"round\":%d,\"layoutScore\":%s,\"extents\":%d,\"freeExtents\":%d}",
-            s.round(), jnum(s.layoutScore()), s.extents(), s.freeExtents()));
+        rs.add(f("{\"round\":%d,\"layoutScore\":%s,\"extents\":%d,\"freeExtents\":%d,"
+            + "\"appBytesWritten\":%d,\"deviceBytesWritten\":%d,\"writeAmplification\":%s,"
+            + "\"hddMs\":%s,\"coldReadModelMs\":%s}", s.round(), jnum(s.layoutScore()),
+            s.extents(), s.freeExtents(), s.appBytesWritten(), s.deviceBytesWritten(),
+            jnum(s.writeAmplification()), jnum(ms(s.hddNanos())),
+            jnum(ms(s.coldReadModelNanos()))));
       }
       sb.append(String.join(",", rs)).append("],\"fileLayouts\":[");
       List<String> fs = new ArrayList<>();
@@ -310,13 +366,12 @@ final class ComparisonReport {
    * sit in under a quarter of the device the axis zooms to the blocks they use (with a margin),
    * so that a few megabytes on a large device are not one sliver; the axis labels give the range.
    */
-  private static String diskMap(VariantResult r) {
+  private static String diskMap(VariantResult r, long[] range) {
     int width = 900;
     int rowH = 10;
     List<VariantResult.FileLayout> files = r.files().subList(0, Math.min(40, r.files().size()));
     int height = 20 + rowH * Math.max(1, files.size());
     long bs = r.blockSize();
-    long[] range = drawnBlockRange(files, r.deviceBlocks(), bs);
     long first = range[0];
     double spanBytes = (double) (range[1] - range[0]) * bs;
     boolean zoomed = range[0] > 0 || range[1] < r.deviceBlocks();
@@ -347,6 +402,22 @@ final class ComparisonReport {
     sb.append(f("<text x=\"%d\" y=\"%d\" font-size=\"9\" text-anchor=\"end\">block %d</text>",
         110 + width, height - 3, range[1]));
     return sb.append("</svg>").toString();
+  }
+
+  /** One block range for every variant's disk map, so that they compare by eye. */
+  private long[] commonDiskRange() {
+    List<VariantResult.FileLayout> all = new ArrayList<>();
+    long blocks = 0;
+    long bs = 1;
+    for (int i : representatives()) {
+      VariantResult r = results.get(i);
+      if (r.ok() && r.deviceBlocks() > 0) {
+        all.addAll(r.files().subList(0, Math.min(40, r.files().size())));
+        blocks = Math.max(blocks, r.deviceBlocks());
+        bs = r.blockSize();
+      }
+    }
+    return drawnBlockRange(all, Math.max(blocks, 1), bs);
   }
 
   /**
@@ -399,48 +470,50 @@ final class ComparisonReport {
     return sb.append("</svg>").toString();
   }
 
-  /** One metric per round, one line per variant, on a 0..max scale. */
-  private String roundsChart(String title,
-      java.util.function.ToDoubleFunction<VariantResult.RoundSample> metric, boolean unitScale) {
-    int width = 700;
-    int h = 220;
-    int maxRound = 1;
-    double max = unitScale ? 1.0 : 0.0;
-    for (VariantResult r : results) {
-      for (VariantResult.RoundSample s : r.rounds()) {
-        maxRound = Math.max(maxRound, s.round());
-        max = Math.max(max, metric.applyAsDouble(s));
-      }
-    }
-    if (max == 0) {
-      max = 1;
-    }
-    StringBuilder sb = new StringBuilder(f("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\""
-        + " height=\"%d\" role=\"img\"><title>%s</title>", width + 220, h + 40, esc(title)));
-    sb.append(f("<line x1=\"40\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>", h + 10,
-        width + 40, h + 10));
-    sb.append(f("<line x1=\"40\" y1=\"10\" x2=\"40\" y2=\"%d\" stroke=\"#888\"/>", h + 10));
-    sb.append(f("<text x=\"2\" y=\"14\" font-size=\"10\">%s</text>",
-        unitScale ? "1.0" : f("%.0f", max)));
-    sb.append(f("<text x=\"2\" y=\"%d\" font-size=\"10\">0</text>", h + 12));
-    sb.append(f("<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">round %d</text>",
-        width + 40, h + 26, maxRound));
-    for (int i = 0; i < results.size(); i++) {
+  /** One metric of the representative runs against rounds or bytes written: an aging curve. */
+  private String agingCurve(String title,
+      java.util.function.ToDoubleFunction<VariantResult.RoundSample> metric, boolean byBytes) {
+    List<StudyCharts.Series> series = new ArrayList<>();
+    for (int i : representatives()) {
       VariantResult r = results.get(i);
       if (!r.ok() || r.rounds().isEmpty()) {
         continue;
       }
-      List<String> pts = new ArrayList<>();
+      List<double[]> pts = new ArrayList<>();
       for (VariantResult.RoundSample s : r.rounds()) {
-        pts.add(f("%.1f,%.1f", 40 + (double) width * s.round() / maxRound,
-            10 + h * (1 - metric.applyAsDouble(s) / max)));
+        pts.add(new double[] {byBytes ? s.appBytesWritten() : s.round(),
+            metric.applyAsDouble(s)});
       }
-      sb.append(f("<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>",
-          color(i, results.size()), String.join(" ", pts)));
-      sb.append(f("<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"%s\">%s</text>", width + 50,
-          20 + 16 * i, color(i, results.size()), esc(r.variant().label())));
+      series.add(new StudyCharts.Series(runs.get(i).group(), pts));
     }
-    return sb.append("</svg>").toString();
+    return StudyCharts.lines(title, byBytes ? "bytes written by the workload" : "round", series,
+        List.of());
+  }
+
+  /** Each headline metric against the swept value, one line per variant, with 95% intervals. */
+  private String sweepCharts() {
+    Sweep sweep = plan.sweep();
+    if (sweep == null) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder("<h2>Against " + esc(sweep.name()) + "</h2>\n");
+    List<String> values = sweep.values();
+    for (StudySummary.Metric m : StudySummary.METRICS) {
+      List<StudyCharts.Series> series = new ArrayList<>();
+      for (Variant v : plan.variants()) {
+        List<double[]> pts = new ArrayList<>();
+        for (StudySummary.Group g : summary.groups()) {
+          if (g.name().equals(v.label() + " @ " + sweep.label(g.sweepValue()))) {
+            MetricStats st = g.stats().get(m.key());
+            pts.add(new double[] {values.indexOf(g.sweepValue()), st.mean(), st.ci95()});
+          }
+        }
+        series.add(new StudyCharts.Series(v.label(), pts));
+      }
+      sb.append(StudyCharts.lines(m.title() + " against " + sweep.name(), sweep.name(), series,
+          values)).append('\n');
+    }
+    return sb.toString();
   }
 
   String html() {
@@ -451,9 +524,13 @@ final class ComparisonReport {
         .append("td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}")
         .append("td:first-child,th:first-child{text-align:left}.failed{color:#b00}</style>")
         .append("</head><body>\n<h1>vfsim compare: ").append(esc(workload)).append("</h1>\n<p>")
-        .append(esc(description)).append(f(" &mdash; seed %d, device %d MiB.</p>\n", seed,
-            deviceBytes >> 20));
-    sb.append("<h2>Summary</h2>\n<table><tr>");
+        .append(esc(description)).append(f(" &mdash; %s, device %d MiB.</p>\n", seedsText(),
+            plan.deviceBytes() >> 20));
+    for (String w : warnings) {
+      sb.append("<p class=\"failed\"><b>Warning:</b> ").append(esc(w)).append("</p>\n");
+    }
+    sb.append(StudyCharts.headline(summary, study));
+    sb.append("<h2>All runs</h2>\n<table><tr>");
     for (String c : CSV_COLUMNS) {
       if (!c.endsWith("_options") && !c.equals("fs")) {
         sb.append("<th>").append(esc(c)).append("</th>");
@@ -465,7 +542,7 @@ final class ComparisonReport {
       VariantResult r = results.get(i - 1);
       sb.append(r.ok() ? "<tr>" : "<tr class=\"failed\">");
       if (!r.ok()) {
-        sb.append("<td>").append(esc(r.variant().label())).append("</td><td colspan=\"23\">")
+        sb.append("<td>").append(esc(label(i - 1))).append("</td><td colspan=\"23\">")
             .append("failed: ").append(esc(r.failure())).append("</td></tr>\n");
         continue;
       }
@@ -478,19 +555,30 @@ final class ComparisonReport {
       }
       sb.append("</tr>\n");
     }
-    sb.append("</table>\n<h2>Layout score per round</h2>\n")
-        .append(roundsChart("layout score per round", VariantResult.RoundSample::layoutScore, true))
-        .append("\n<h2>Extents (filefrag count, all files) per round</h2>\n")
-        .append(roundsChart("extents per round", s -> s.extents(), false))
-        .append("\n<h2>Free extents per round</h2>\n")
-        .append(roundsChart("free extents per round", s -> s.freeExtents(), false))
-        .append('\n');
-    for (VariantResult r : results) {
+    sb.append("</table>\n").append(sweepCharts());
+    sb.append("<h2>Aging</h2>\n<p>Sampled at the end of every round")
+        .append(study ? " of the first seed of each group" : "").append(".</p>\n")
+        .append(agingCurve("layout score", VariantResult.RoundSample::layoutScore, false))
+        .append('\n')
+        .append(agingCurve("extents (filefrag count, all files)", s -> s.extents(), false))
+        .append('\n')
+        .append(agingCurve("free extents", s -> s.freeExtents(), false)).append('\n')
+        .append(agingCurve("write amplification so far",
+            VariantResult.RoundSample::writeAmplification, true)).append('\n')
+        .append(agingCurve("HDD device time so far (ms)", s -> ms(s.hddNanos()), true))
+        .append('\n')
+        .append(agingCurve("modelled HDD cold read of the files so far (ms)",
+            s -> ms(s.coldReadModelNanos()), true)).append('\n');
+    long[] scale = commonDiskRange();
+    sb.append("<h2>Per variant</h2>\n<p>Disk maps share one scale: blocks ").append(scale[0])
+        .append(" to ").append(scale[1]).append(".</p>\n");
+    for (int i : representatives()) {
+      VariantResult r = results.get(i);
       if (!r.ok()) {
         continue;
       }
-      sb.append("<h2>").append(esc(r.variant().label())).append("</h2>\n")
-          .append("<h3>Files along the disk</h3>\n").append(diskMap(r)).append('\n')
+      sb.append("<h2>").append(esc(study ? label(i) : r.variant().label())).append("</h2>\n")
+          .append("<h3>Files along the disk</h3>\n").append(diskMap(r, scale)).append('\n')
           .append("<h3>Free space (extents by size in blocks, as e2freefrag buckets them)</h3>\n")
           .append(freeHistogram(r)).append('\n').append("<h3>Allocator counters</h3>\n<table>");
       r.counters().forEach((k, v) -> sb.append("<tr><td>").append(esc(k)).append("</td><td>")
@@ -506,7 +594,11 @@ final class ComparisonReport {
       }
       sb.append("</table>\n");
     }
-    return sb.append("</body></html>\n").toString();
+    sb.append("<h2>Provenance</h2>\n<ul>");
+    for (String line : provenance.lines()) {
+      sb.append("<li>").append(esc(line)).append("</li>");
+    }
+    return sb.append("</ul>\n</body></html>\n").toString();
   }
 
   private static List<String> parseCsvLine(String line) {
@@ -537,15 +629,20 @@ final class ComparisonReport {
     return out;
   }
 
-  /** Writes report.csv, report.json and report.html into {@code dir}; returns their paths. */
+  /**
+   * Writes report.csv (one row per run), summary.csv (one row per group), report.json and
+   * report.html into {@code dir}; returns their paths.
+   */
   List<Path> writeTo(Path dir) throws IOException {
     Files.createDirectories(dir);
     Path csv = dir.resolve("report.csv");
+    Path summaryCsv = dir.resolve("summary.csv");
     Path json = dir.resolve("report.json");
     Path html = dir.resolve("report.html");
     Files.writeString(csv, csv(), StandardCharsets.UTF_8);
+    Files.writeString(summaryCsv, summary.csv(), StandardCharsets.UTF_8);
     Files.writeString(json, json(), StandardCharsets.UTF_8);
     Files.writeString(html, html(), StandardCharsets.UTF_8);
-    return List.of(csv, json, html);
+    return List.of(csv, summaryCsv, json, html);
   }
 }

@@ -64,7 +64,7 @@ final class ComparisonRun {
     WorkloadContext[] holder = new WorkloadContext[1];
     WorkloadContext ctx = new WorkloadContext(system, seed, () -> {
       WorkloadContext c = holder[0];
-      rounds.add(sample(system, c, c.rounds()));
+      rounds.add(sample(system, c, c.rounds(), counters(dev).minus(start), hdd));
       onRound.accept(c.rounds());
     });
     holder[0] = ctx;
@@ -162,12 +162,15 @@ final class ComparisonRun {
 
   /** Layout and free-space figures now, without forcing writeback (delalloc is left out). */
   private static VariantResult.RoundSample sample(SimulatedSystem system, WorkloadContext ctx,
-      int round) {
+      int round, DeviceCounters sofar, DiskModel.Timer hdd) {
     Syscalls sys = ctx.sys();
     SuperBlock sb = system.superBlock();
     long num = 0;
     long den = 0;
     long extents = 0;
+    long coldRead = 0;
+    long head = -1;
+    DiskModel model = DiskModel.HDD;
     for (String name : ctx.files()) {
       // By inode, not through open/close: a close may trim preallocation and change the run.
       List<FiemapExtent> ext = fiemap(system, ctx.path(name), 0);
@@ -175,8 +178,17 @@ final class ComparisonRun {
       num += s[0];
       den += s[1];
       extents += LayoutMetrics.fragments(ext);
+      for (FiemapExtent e : ext) {
+        if (e.physical() != head) {
+          coldRead += model.positioningNanos();
+        }
+        coldRead += model.perRequestNanos() + (long) (e.length() * 1e9 / model.bytesPerSecond());
+        head = e.physical() + e.length();
+      }
     }
     return new VariantResult.RoundSample(round, LayoutMetrics.ratio(num, den), extents,
-        sb.freeSpaceExtents().size());
+        sb.freeSpaceExtents().size(), ctx.appBytesWritten(),
+        sofar.blocksWritten() * (system.device() == null ? 0 : system.device().blockSize()),
+        hdd.readNanos() + hdd.writeNanos(), coldRead);
   }
 }

@@ -17,7 +17,7 @@ final class ProgressBar {
   }
 
   /** Shows {@code done} of {@code total} with a note on what is running. */
-  void update(long done, long total, String note) {
+  synchronized void update(long done, long total, String note) {
     if (!enabled || total <= 0) {
       return;
     }
@@ -28,7 +28,7 @@ final class ProgressBar {
     drawn = true;
   }
 
-  void finish() {
+  synchronized void finish() {
     if (drawn) {
       err.print("\r\u001b[K");
       err.flush();

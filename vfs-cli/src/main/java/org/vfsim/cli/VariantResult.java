@@ -46,8 +46,19 @@ record VariantResult(
     }
   }
 
-  /** Metrics sampled at the end of one round of a multi-round workload. */
-  record RoundSample(int round, double layoutScore, long extents, long freeExtents) {}
+  /**
+   * Metrics sampled at the end of one round of a multi-round workload (the aging curve): layout
+   * and fragmentation, bytes written so far by the workload and by the device (their ratio is
+   * the write amplification so far), HDD device time so far, and the modelled HDD time of a cold
+   * read of every file as laid out now (positioning per discontiguous extent plus transfer,
+   * computed from the extent maps so that sampling does not disturb the run).
+   */
+  record RoundSample(int round, double layoutScore, long extents, long freeExtents,
+      long appBytesWritten, long deviceBytesWritten, long hddNanos, long coldReadModelNanos) {
+    double writeAmplification() {
+      return appBytesWritten == 0 ? Double.NaN : (double) deviceBytesWritten / appBytesWritten;
+    }
+  }
 
   static VariantResult failed(Variant v, String why) {
     return new VariantResult(v, why, 0, 0, List.of(), 0, 0, new long[64], new long[64], 0, 0, 0,

@@ -89,8 +89,9 @@ class CompareCommandTest {
         throw new AssertionError("chart " + charts + " is not well-formed SVG: " + e, e);
       }
     }
-    // Three per-round charts, then per working variant: disk map and free-space histogram.
-    assertEquals(3 + 2 * 3, charts);
+    // Six aging curves, then per working variant: disk map and free-space histogram (one seed,
+    // so no error-bar charts).
+    assertEquals(6 + 2 * 3, charts);
     assertTrue(!html.contains("http://") || html.replace("http://www.w3.org/2000/svg", "")
         .indexOf("http://") < 0, "no network references");
 
