@@ -25,7 +25,7 @@ class DiskMapRangeTest {
 
   @Test
   void filesSpreadOverAQuarterOfTheDeviceShowTheWholeDevice() {
-    long[] r = ComparisonReport.drawnBlockRange(
+    long[] r = HtmlReport.drawnBlockRange(
         List.of(file(100, 10), file(100 + DEVICE / 4, 10)), DEVICE, BS);
     assertArrayEquals(new long[] {0, DEVICE}, r);
   }
@@ -34,7 +34,7 @@ class DiskMapRangeTest {
   void aSmallClusterIsZoomedWithAMarginAndEveryExtentInside() {
     long lo = 32_768;
     long hi = 32_768 + 1_000;
-    long[] r = ComparisonReport.drawnBlockRange(
+    long[] r = HtmlReport.drawnBlockRange(
         List.of(file(lo, 10, lo + 500, 20), file(hi - 30, 30)), DEVICE, BS);
     assertTrue(r[0] < lo && r[1] > hi, "every extent inside: " + r[0] + ".." + r[1]);
     assertTrue(r[1] - r[0] <= (hi - lo) * 13 / 10, "a margin, not the device: " + (r[1] - r[0]));
@@ -42,16 +42,16 @@ class DiskMapRangeTest {
 
   @Test
   void theMarginStopsAtTheDeviceEdges() {
-    long[] r = ComparisonReport.drawnBlockRange(
+    long[] r = HtmlReport.drawnBlockRange(
         List.of(file(0, 4), file(DEVICE - 4, 4)), DEVICE, BS);
     assertArrayEquals(new long[] {0, DEVICE}, r);
-    long[] low = ComparisonReport.drawnBlockRange(List.of(file(2, 100)), DEVICE, BS);
+    long[] low = HtmlReport.drawnBlockRange(List.of(file(2, 100)), DEVICE, BS);
     assertArrayEquals(new long[] {0, 102 + 10}, low);
   }
 
   @Test
   void noExtentsShowTheWholeDevice() {
     assertArrayEquals(new long[] {0, DEVICE},
-        ComparisonReport.drawnBlockRange(List.of(file()), DEVICE, BS));
+        HtmlReport.drawnBlockRange(List.of(file()), DEVICE, BS));
   }
 }
