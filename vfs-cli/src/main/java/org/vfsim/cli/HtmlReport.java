@@ -222,7 +222,7 @@ final class HtmlReport {
       sb.append("<p class=\"failed\"><b>Warning:</b> ").append(esc(w)).append("</p>\n");
     }
     sb.append(StudyCharts.headline(summary, study));
-    sb.append("<h2>All runs</h2>\n<table><tr>");
+    sb.append("<h2>All runs</h2>\n<div style=\"overflow-x:auto\"><table><tr>");
     for (String c : ComparisonReport.CSV_COLUMNS) {
       if (!c.endsWith("_options") && !c.equals("fs")) {
         sb.append("<th>").append(esc(c)).append("</th>");
@@ -247,7 +247,7 @@ final class HtmlReport {
       }
       sb.append("</tr>\n");
     }
-    sb.append("</table>\n").append(sweepCharts());
+    sb.append("</table></div>\n").append(sweepCharts());
     sb.append("<h2>Aging</h2>\n<p>Sampled at the end of every round")
         .append(study ? " of the first seed of each group" : "").append(".</p>\n")
         .append(agingCurve("layout score", VariantResult.RoundSample::layoutScore, false))
