@@ -223,7 +223,9 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
       meta.dirtyInodeBitmap(group);
       // ext2_evict_inode: the inode goes to disk with i_dtime set and no links.
       rec.nlink = 0;
-      meta.writeInode(rec, Math.max(1, machine().clock().seconds()));
+      // i_dtime below s_inodes_count reads as an orphan-list link to e2fsck: a simulated
+      // clock that early stamps s_inodes_count instead.
+      meta.writeInode(rec, Math.max(geo.inodesCount(), machine().clock().seconds()));
       meta.writeSomeDurably(java.util.Set.of(geo.inodeBlock(rec.ino)));
     }
   }
