@@ -38,6 +38,22 @@ class E2fsprogsTest {
     assertTrue(ls.out().contains("lost+found"), ls.out());
   }
 
+  /** The judge catches a planted bug: an inode whose link count is wrong on the device. */
+  @Test
+  void e2fsckJudgeCatchesAPlantedWrongLinkCount() throws Exception {
+    Ext2Fixture fx = Ext2Fixture.small();
+    int fd = fx.create("f");
+    fx.sys.writeBytes(fd, Ext2Fixture.pattern(5000, 1));
+    long ino = fx.sys.fstat(fd).ino();
+    fx.sys.close(fd);
+    fx.sys.sync();
+    E2fsprogs.assertE2fsckClean(fx.dev, tmp, "before the planted bug");
+    Ext2Images.patchInode(fx.dev, fx.sb.geo, ino, (b, off) -> Le.put16(b, off + 26, 5));
+    AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+        () -> E2fsprogs.assertE2fsckClean(fx.dev, tmp, "planted"));
+    assertTrue(e.getMessage().contains("ref count is 5"), e.getMessage());
+  }
+
   /** A mounted filesystem is "not clean" on disk; unmount makes it clean again. */
   @Test
   void stateIsNotCleanWhileMounted() throws Exception {
