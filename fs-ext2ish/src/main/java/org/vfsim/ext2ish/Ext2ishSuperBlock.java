@@ -324,7 +324,7 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
     }
   }
 
-  /** {@code ext2_sync_fs}: every changed inode and metadata block with the superblock, then a flush. */
+  /** {@code ext2_sync_fs}: every changed inode and metadata block, the superblock, a flush. */
   @Override
   public void syncFs(Task task) {
     synchronized (lock) {
