@@ -24,7 +24,7 @@ final class BlockAllocator {
   static final int MAX_RESERVE_BLOCKS = 1027;
 
   private final Machine machine;
-  private final DiskImage img;
+  private final FsState img;
   private final Geometry geo;
   private final MetadataTracker meta;
   private final BlockDevice dev;
@@ -33,7 +33,7 @@ final class BlockAllocator {
   final TreeMap<Long, ReservationWindow> windows = new TreeMap<>();
   final Counters counters;
 
-  BlockAllocator(Machine machine, BlockDevice dev, DiskImage img, MetadataTracker meta,
+  BlockAllocator(Machine machine, BlockDevice dev, FsState img, MetadataTracker meta,
       Counters counters) {
     this.machine = machine;
     this.dev = dev;
@@ -131,6 +131,19 @@ final class BlockAllocator {
       counters.blocksDiscarded += stop - i;
       stale.clear(i, stop);
       i = stale.nextSetBit(stop);
+    }
+  }
+
+  /** Discards every stale free block (at a clean unmount), adjacent ones in one request. */
+  void discardAllStale() {
+    for (int g = 0; g < geo.groups; g++) {
+      BitSet stale = img.staleFree[g];
+      for (int i = stale.nextSetBit(0); i >= 0; ) {
+        int stop = stale.nextClearBit(i);
+        dev.discard((geo.groupFirst(g) + i) * devPerFs, (long) (stop - i) * devPerFs);
+        i = stale.nextSetBit(stop);
+      }
+      stale.clear();
     }
   }
 
@@ -372,6 +385,8 @@ final class BlockAllocator {
       }
       bitmap.clear(rel);
       img.staleFree[g].set(rel);
+      meta.forget(b);
+      img.dirBlocks.remove(b);
       img.freeBlocks[g]++;
       img.freeBlocksCount++;
       counters.blocksFreed++;

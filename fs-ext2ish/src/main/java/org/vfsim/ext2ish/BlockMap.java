@@ -16,14 +16,14 @@ import org.vfsim.syscall.ErrnoException;
  * hold the filesystem lock.
  */
 final class BlockMap {
-  private final DiskImage img;
+  private final FsState img;
   private final Geometry geo;
   private final BlockAllocator alloc;
   private final MetadataTracker meta;
   private final Counters counters;
   private final long ptrs;
 
-  BlockMap(DiskImage img, BlockAllocator alloc, MetadataTracker meta, Counters counters) {
+  BlockMap(FsState img, BlockAllocator alloc, MetadataTracker meta, Counters counters) {
     this.img = img;
     this.geo = img.geo;
     this.alloc = alloc;
@@ -230,7 +230,7 @@ final class BlockMap {
    * {@code ext2_truncate_blocks}: frees every data block at or past logical block {@code keep}
    * and every indirect block left with no pointer, zeroing the pointers to them.
    */
-  void truncate(InodeRecord rec, long keep) {
+  int truncate(InodeRecord rec, long keep) {
     List<Long> freed = new ArrayList<>();
     for (int i = 0; i < InodeRecord.NDIR; i++) {
       if (i >= keep && rec.data[i] != 0) {
@@ -254,6 +254,7 @@ final class BlockMap {
       counters.truncatedBlocks += freed.size();
       freeRuns(freed);
     }
+    return freed.size();
   }
 
   /** Frees the part of a subtree at or past {@code keep}; returns whether {@code blk} itself went. */

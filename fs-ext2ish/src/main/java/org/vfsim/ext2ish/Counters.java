@@ -23,7 +23,7 @@ final class Counters {
   long metadataWrites;
   long dataBlocksWritten;
   long dataWrites;
-  long imageStores;
+  long superblockWrites;
   long inodesAllocated;
   long dirBlocksAllocated;
 
@@ -49,7 +49,7 @@ final class Counters {
         .put("metadata_writes", metadataWrites)
         .put("data_blocks_written", dataBlocksWritten)
         .put("data_writes", dataWrites)
-        .put("image_stores", imageStores)
+        .put("superblock_writes", superblockWrites)
         .put("inodes_allocated", inodesAllocated)
         .put("dir_blocks_allocated", dirBlocksAllocated)
         .buildOrThrow();

@@ -106,6 +106,9 @@ final class Ext2ishInode extends Inode {
   void addLink(Task task, String name, long ino, boolean dir) {
     int len = InodeRecord.recLen(name);
     synchronized (fs.lock) {
+      if (rec.entries.containsKey(name)) {
+        removeLink(name); // rename over an existing name replaces its entry
+      }
       int bs = fs.geo.blockSize;
       int block = -1;
       for (int i = 0; i < rec.dirBlockUse.size(); i++) {
@@ -118,11 +121,18 @@ final class Ext2ishInode extends Inode {
         block = rec.dirBlockUse.size();
         fs.map.getBlockCreate(task, rec, info, block, null);
         fs.counters.dirBlocksAllocated++;
-        rec.dirBlockUse.add(0);
+        rec.addDirBlock();
+        fs.img.dirBlocks.put(fs.map.lookup(rec, block), new FsState.DirBlockRef(rec.ino, block));
         setSize((long) rec.dirBlockUse.size() * bs);
       }
       rec.dirBlockUse.set(block, rec.dirBlockUse.get(block) + len);
       rec.entries.put(name, new InodeRecord.DirSlot(ino, dir, block, len));
+      rec.blockNames.get(block).add(name);
+      InodeRecord target = fs.img.inodes.get(ino);
+      if (target != null) {
+        target.parent = rec.ino;
+        target.name = name;
+      }
       fs.meta.dirty(fs.map.lookup(rec, block));
       fs.meta.dirtyInode(rec.ino);
     }
@@ -136,6 +146,7 @@ final class Ext2ishInode extends Inode {
         throw Errno.ENOENT.exception(name);
       }
       rec.dirBlockUse.set(s.block(), rec.dirBlockUse.get(s.block()) - s.recLen());
+      rec.blockNames.get(s.block()).remove(name);
       fs.meta.dirty(fs.map.lookup(rec, s.block()));
       return s;
     }
@@ -146,7 +157,9 @@ final class Ext2ishInode extends Inode {
     synchronized (fs.lock) {
       fs.map.getBlockCreate(task, rec, info, 0, null);
       fs.counters.dirBlocksAllocated++;
-      rec.dirBlockUse.add(InodeRecord.recLen(".") + InodeRecord.recLen(".."));
+      rec.parent = parentIno;
+      rec.addDirBlock();
+      fs.img.dirBlocks.put(fs.map.lookup(rec, 0), new FsState.DirBlockRef(rec.ino, 0));
       setSize(fs.geo.blockSize);
       fs.meta.dirty(fs.map.lookup(rec, 0));
     }
@@ -214,6 +227,13 @@ final class Ext2ishInode extends Inode {
     if (s.dir() && target != this) {
       setNlink(nlink() - 1);
       target.setNlink(target.nlink() + 1);
+      // ext2_rename: the moved directory's ".." now names its new parent.
+      Ext2ishInode moved = fs.inode(s.ino());
+      synchronized (fs.lock) {
+        moved.rec.parent = target.rec.ino; // addLink set it already; kept for clarity
+        fs.meta.dirty(fs.map.lookup(moved.rec, 0));
+        fs.meta.dirtyInode(moved.rec.ino);
+      }
     }
   }
 
@@ -252,31 +272,28 @@ final class Ext2ishInode extends Inode {
   /** {@code ext2_truncate_blocks}: frees blocks past {@code size} and drops the window. */
   void truncateBlocks(long size) {
     long keep = (size + fs.geo.blockSize - 1) / fs.geo.blockSize;
+    boolean shrank = size < rec.size;
+    int freed;
     synchronized (fs.lock) {
-      fs.map.truncate(rec, keep);
+      freed = fs.map.truncate(rec, keep);
       if (info.rsv != null) {
         fs.alloc.removeWindow(info.rsv);
       }
     }
+    if (freed > 0 || shrank) {
+      syncRecord();
+      fs.writeInodeDurably(rec);
+    }
   }
 
   /**
-   * {@code ext2_fsync}: the VFS wrote the data back; write this inode's indirect blocks and its
-   * inode table block, store the image and flush the device cache. The image store makes the
-   * fsynced file survive a power cut.
+   * {@code ext2_fsync} ({@code generic_file_fsync}): the VFS wrote the data back; write the
+   * metadata ({@link Ext2ishSuperBlock#fsyncMetadata}), then flush the device cache.
    */
   @Override
   public void fsync(Task task, long start, long end, boolean datasync) {
     syncRecord();
-    fs.writeInodeMetadata(rec);
-    if (rec.dir) {
-      synchronized (fs.lock) {
-        TreeSet<Long> blocks = new TreeSet<>();
-        fs.map.forEachData(rec, 0, (l, p) -> blocks.add(p));
-        fs.meta.writeSome(fs.dev(), blocks);
-      }
-    }
-    fs.storeImage();
+    fs.fsyncMetadata(rec);
     fs.dev().flush();
   }
 
@@ -370,8 +387,8 @@ final class Ext2ishInode extends Inode {
       if (info.rsv != null) {
         fs.alloc.removeWindow(info.rsv);
       }
+      fs.freeInode(rec); // before anyone can reuse the blocks: see writeInodeDurably
     }
-    fs.freeInode(rec);
   }
 
   /** Bytes of page {@code index} that lie inside the file. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.vfsim.block.BlockDevice;
+import org.vfsim.block.BufferCache;
 import org.vfsim.fs.FsckReport;
 import org.vfsim.fs.Inode;
 import org.vfsim.fs.MountContext;
@@ -26,7 +27,10 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
   static final long NANOS_PER_SEC = 1_000_000_000L;
 
   final Object lock = new Object();
-  final DiskImage img;
+  final FsState img;
+  final BufferCache cache;
+  /** What the mount-time repair of an unclean filesystem did and could not do. */
+  final Repair.Result repaired;
   final Geometry geo;
   final Counters counters = new Counters();
   final MetadataTracker meta;
@@ -38,14 +42,14 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
   final Ext2ishAops aops;
   private final Map<Long, Ext2ishInode> icache = new HashMap<>();
 
-  Ext2ishSuperBlock(MountContext ctx, DiskImage img) {
+  Ext2ishSuperBlock(MountContext ctx, FsState img, BufferCache cache) {
     super(ctx);
     this.img = img;
     this.geo = img.geo;
+    this.cache = cache;
     BlockDevice dev = ctx.device();
     this.devPerFs = geo.blockSize / dev.blockSize();
-    this.meta = new MetadataTracker(geo, dev.blockSize());
-    meta.setCounters(counters);
+    this.meta = new MetadataTracker(img, cache, counters);
     this.alloc = new BlockAllocator(ctx.machine(), dev, img, meta, counters);
     this.map = new BlockMap(img, alloc, meta, counters);
     this.reservation = !ctx.options().flag("noreservation");
@@ -56,23 +60,22 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
     }
     this.windowBlocks = (int) w;
     this.aops = new Ext2ishAops(this);
-    releaseOrphans();
-  }
-
-  /**
-   * Inodes with no links left in the image were open and unlinked when the image was stored;
-   * nobody can hold them after a mount, so their blocks and inodes are freed now (what e2fsck or
-   * ext3's orphan list does for ext2's crash).
-   */
-  private void releaseOrphans() {
+    boolean wasClean = img.valid;
     synchronized (lock) {
-      for (InodeRecord rec : List.copyOf(img.inodes.values())) {
-        if (rec.nlink == 0) {
-          map.truncate(rec, 0);
-          freeInode(rec);
-        }
-      }
+      // ext2_setup_super: the filesystem is not clean while mounted; count the mount.
+      img.mounted();
+      SuperFields f = img.sf;
+      f.state &= ~SuperFields.STATE_VALID;
+      f.mountCount++;
+      f.mountTime = ctx.machine().clock().seconds();
+      f.writeTime = f.mountTime;
+      // An unclean filesystem gets what e2fsck -p would do at boot before the mount; inodes
+      // open and unlinked at a clean unmount cannot exist, so a clean one needs nothing.
+      this.repaired = wasClean ? Repair.Result.NOTHING : new Repair(this).run();
+      meta.dirty(geo.superBlockBlock());
+      meta.writeAll();
     }
+    dev.flush();
   }
 
   BlockDevice dev() {
@@ -150,6 +153,8 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
       meta.dirtyInodeBitmap(group);
       long ino = (long) group * geo.inodesPerGroup + idx + 1;
       InodeRecord rec = new InodeRecord(ino, dir, mode, machine().clock().seconds());
+      rec.generation = counters.inodesAllocated;
+      rec.parent = parent.rec.ino;
       img.inodes.put(ino, rec);
       meta.dirtyInode(ino);
       counters.inodesAllocated++;
@@ -216,51 +221,137 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
       img.inodes.remove(rec.ino);
       icache.remove(rec.ino);
       meta.dirtyInodeBitmap(group);
-      meta.dirtyInode(rec.ino);
+      // ext2_evict_inode: the inode goes to disk with i_dtime set and no links.
+      rec.nlink = 0;
+      // i_dtime below s_inodes_count reads as an orphan-list link to e2fsck: a simulated
+      // clock that early stamps s_inodes_count instead.
+      meta.writeInode(rec, Math.max(geo.inodesCount(), machine().clock().seconds()));
+      meta.writeSomeDurably(java.util.Set.of(geo.inodeBlock(rec.ino)));
     }
   }
 
   // ---- durability ----------------------------------------------------------------------------
 
-  /** Copies the generic inode state into the on-disk records and stores the image durably. */
-  void storeImage() {
-    synchronized (lock) {
-      for (Ext2ishInode i : icache.values()) {
-        i.syncRecord();
+  /**
+   * {@code ext2_write_inode} of every in-core inode whose on-disk copy differs, after the VFS
+   * wrote their data back (sync): times and sizes change without a {@code mark_inode_dirty}
+   * here, so each is compared with its inode table slot instead.
+   */
+  private void writeAllInodes() {
+    for (Ext2ishInode i : List.copyOf(icache.values())) {
+      i.syncRecord();
+      meta.writeInodeIfChanged(i.rec);
+    }
+    for (long ino : meta.dirtyInodes()) {
+      InodeRecord rec = img.inodes.get(ino);
+      if (rec != null) {
+        meta.writeInode(rec, 0);
       }
-      dev().storeObject(DiskImage.KEY, img);
-      counters.imageStores++;
     }
   }
 
-  /** Writes the metadata blocks of one inode: its dirty indirect blocks and inode table block. */
+  /**
+   * Writeback's {@code write_inode} after the data: the inode (copied to its inode table block
+   * now) and its indirect blocks; bitmaps wait for sync or an fsync, as ext2 leaves them to
+   * the block device's writeback.
+   */
   void writeInodeMetadata(InodeRecord rec) {
     synchronized (lock) {
+      if (!img.inodes.containsKey(rec.ino)) {
+        return; // freed meanwhile: its deleted inode was written at eviction
+      }
+      meta.writeInodeIfChanged(rec);
       TreeSet<Long> mine = new TreeSet<>();
       map.forEachIndirect(rec, mine::add);
       mine.add(geo.inodeBlock(rec.ino));
-      meta.writeSome(dev(), mine);
+      meta.writeSome(mine);
     }
   }
 
-  /** {@code ext2_sync_fs}: all dirty metadata, the image, then a cache flush. */
+  /**
+   * {@code ext2_fsync}'s metadata, in one batch: the inode (copied to its inode table block
+   * now), its indirect blocks, the changed bitmaps and group descriptors, and, as ext4 does
+   * for a file without a journal ({@code ext4_sync_parent}; ext2 does not), the directory
+   * block holding the file's name and the directory's inode if they changed.
+   */
+  void fsyncMetadata(InodeRecord rec) {
+    synchronized (lock) {
+      if (!img.inodes.containsKey(rec.ino)) {
+        return;
+      }
+      TreeSet<Long> blocks = new TreeSet<>();
+      if (rec.dir) {
+        map.forEachData(rec, 0, (l, p) -> blocks.add(p));
+      }
+      meta.writeInodeIfChanged(rec);
+      map.forEachIndirect(rec, blocks::add);
+      blocks.add(geo.inodeBlock(rec.ino));
+      InodeRecord dir = img.inodes.get(rec.parent);
+      InodeRecord.DirSlot slot = dir == null || !dir.dir || rec.dir || rec.name == null ? null
+          : dir.entries.get(rec.name);
+      if (slot != null && slot.ino() == rec.ino) {
+        Ext2ishInode di = icache.get(dir.ino);
+        if (di != null) {
+          di.syncRecord();
+        }
+        meta.writeInodeIfChanged(dir);
+        blocks.add(map.lookup(dir, slot.block()));
+        map.forEachIndirect(dir, blocks::add);
+        blocks.add(geo.inodeBlock(dir.ino));
+      }
+      meta.addGroupMetadata(blocks);
+      meta.writeSome(blocks);
+    }
+  }
+
+  /**
+   * Writes the inode and its changed indirect blocks with FUA now. Used when the inode gave
+   * blocks back (truncate) or shrank: another file may reuse those blocks and make them durable
+   * at its next fsync, and the old on-disk inode must not claim them then (a block claimed
+   * twice is beyond {@code e2fsck -p}). Not ext2, which leaves this window open; the same rule
+   * makes a shrunk size durable before bytes past it can be exposed.
+   */
+  void writeInodeDurably(InodeRecord rec) {
+    synchronized (lock) {
+      if (!img.inodes.containsKey(rec.ino)) {
+        return;
+      }
+      meta.writeInode(rec, 0);
+      TreeSet<Long> mine = new TreeSet<>();
+      map.forEachIndirect(rec, mine::add);
+      mine.add(geo.inodeBlock(rec.ino));
+      meta.writeSomeDurably(mine);
+    }
+  }
+
+  /** {@code ext2_sync_fs}: every changed inode and metadata block, the superblock, a flush. */
   @Override
   public void syncFs(Task task) {
     synchronized (lock) {
-      meta.writeAll(dev());
+      writeAllInodes();
+      img.sf.writeTime = machine().clock().seconds();
+      meta.dirty(geo.superBlockBlock());
+      meta.writeAll();
     }
-    storeImage();
     dev().flush();
   }
 
-  /** {@code ext2_put_super}: a clean unmount marks the image valid again. */
+  /**
+   * {@code ext2_put_super}: everything written, the superblock marked valid (clean). Free blocks
+   * that may hold an old owner's bytes are discarded first, so that a later mount, which knows
+   * nothing of them, can hand them out without exposing those bytes.
+   */
   @Override
   public void unmount(Task task) {
     synchronized (lock) {
-      meta.writeAll(dev());
+      writeAllInodes();
+      alloc.discardAllStale();
+      img.sf.state |= SuperFields.STATE_VALID;
       img.valid = true;
+      img.sf.writeTime = machine().clock().seconds();
+      meta.dirty(geo.superBlockBlock());
+      meta.writeAll();
     }
-    storeImage();
     dev().flush();
   }
 

@@ -6,20 +6,21 @@ import java.util.Set;
 import javax.inject.Inject;
 import org.vfsim.Machine;
 import org.vfsim.block.BlockDevice;
+import org.vfsim.block.BufferCache;
 import org.vfsim.fs.Capability;
 import org.vfsim.fs.FileSystemType;
 import org.vfsim.fs.MountContext;
 import org.vfsim.fs.MountOptions;
 import org.vfsim.fs.OptionSpec;
 import org.vfsim.fs.SuperBlock;
-import org.vfsim.kernel.Task;
 import org.vfsim.syscall.Errno;
 
 /**
  * ext2-like: blocks allocated at write time ({@code write_begin} maps each page's blocks with
  * create), block groups with bitmaps and inode tables, an indirect block map, and per-file
- * reservation windows. No journal: {@code fsync} stores the metadata image, so what fsync or
- * sync made durable survives a power cut.
+ * reservation windows, all on the device in the ext2 revision 1 format (e2fsprogs and the
+ * Linux kernel read it). No journal: metadata is written in place at fsync, sync and unmount;
+ * a mount after a power cut repairs what {@code e2fsck -p} would.
  */
 public final class Ext2ishType implements FileSystemType {
   @Inject
@@ -35,7 +36,7 @@ public final class Ext2ishType implements FileSystemType {
     return "ext2-like: blocks allocated at write time, block groups, reservation windows";
   }
 
-  /** No FALLOCATE (ext2 has none), no journal; fsync and sync store the metadata image. */
+  /** No FALLOCATE (ext2 has none), no journal; fsync and sync write the metadata in place. */
   @Override
   public Set<Capability> capabilities() {
     return EnumSet.of(Capability.BLOCK_DEVICE, Capability.DIRECTORIES,
@@ -48,10 +49,16 @@ public final class Ext2ishType implements FileSystemType {
         OptionSpec.size("size", null, "filesystem size (default: the whole device)"),
         OptionSpec.number("blocksize", null,
             "block size: 1024, 2048 or 4096, a multiple of the device's (default: the device's)"),
+        OptionSpec.number("b", null, "mkfs.ext2 -b: the block size (as blocksize)"),
         OptionSpec.number("blocks_per_group", null,
             "blocks per group, a multiple of 8 up to 8 * block size (default 8 * block size)"),
         OptionSpec.number("inodes_per_group", null,
-            "inodes per group (default: one per 16 KiB, rounded to whole inode table blocks)"));
+            "inodes per group (default: one per 16 KiB, rounded to whole inode table blocks)"),
+        OptionSpec.number("N", null, "mkfs.ext2 -N: at least this many inodes in all"),
+        OptionSpec.number("I", null,
+            "mkfs.ext2 -I: inode size, 128 or a larger power of two up to the block size"),
+        OptionSpec.number("m", null,
+            "mkfs.ext2 -m: percentage of blocks reserved for root, 0 to 50 (default 0)"));
   }
 
   @Override
@@ -65,60 +72,72 @@ public final class Ext2ishType implements FileSystemType {
 
   @Override
   public void mkfs(Machine machine, BlockDevice device, MountOptions options) {
-    int bs = options.isSet("blocksize") ? (int) options.number("blocksize") : device.blockSize();
+    if (options.isSet("b") && options.isSet("blocksize")) {
+      throw Errno.EINVAL.exception("give the block size once (b or blocksize)");
+    }
+    int bs = options.isSet("b") ? (int) options.number("b")
+        : options.isSet("blocksize") ? (int) options.number("blocksize") : device.blockSize();
     if (bs != 1024 && bs != 2048 && bs != 4096) {
-      throw Errno.EINVAL.exception("blocksize must be 1024, 2048 or 4096: " + bs);
+      throw Errno.EINVAL.exception("invalid block size " + bs + ": ext2ish takes 1024, 2048"
+          + " or 4096 (ext2 itself allows up to 65536, but not above the 4096-byte page)");
     }
     if (bs % device.blockSize() != 0) {
-      throw Errno.EINVAL.exception("blocksize " + bs + " below the device's " + device.blockSize());
+      throw Errno.EINVAL.exception("block size " + bs + " is smaller than the device's "
+          + device.blockSize() + "-byte sectors");
     }
     long bytes = options.isSet("size") ? options.size("size") : device.sizeBytes();
     if (bytes > device.sizeBytes()) {
       throw Errno.EINVAL.exception("size " + bytes + " larger than the device");
     }
     long blocks = bytes / bs;
+    if (blocks > 0xFFFFFFFFL) {
+      throw Errno.EFBIG.exception("ext2 counts blocks in 32 bits: " + blocks + " blocks of "
+          + bs + " bytes is too many (use a larger block size)");
+    }
     int bpg = options.isSet("blocks_per_group") ? (int) options.number("blocks_per_group") : 8 * bs;
     if (bpg < 256 || bpg > 8 * bs || bpg % 8 != 0) {
       throw Errno.EINVAL.exception("blocks_per_group must be a multiple of 8 in [256, "
           + 8 * bs + "]: " + bpg);
     }
-    int perBlock = bs / Geometry.INODE_SIZE;
+    int isize = options.isSet("I") ? (int) options.number("I") : Geometry.INODE_SIZE;
+    if (isize < Geometry.INODE_SIZE || isize > bs || Integer.bitCount(isize) != 1) {
+      throw Errno.EINVAL.exception("invalid inode size " + isize + " (min 128, max " + bs
+          + ", a power of two)");
+    }
+    long reservedPct = options.isSet("m") ? options.number("m") : 0;
+    if (reservedPct < 0 || reservedPct > 50) {
+      throw Errno.EINVAL.exception("invalid reserved blocks percent - " + reservedPct
+          + " (0 to 50)");
+    }
+    if (options.isSet("N") && options.isSet("inodes_per_group")) {
+      throw Errno.EINVAL.exception("give N or inodes_per_group, not both");
+    }
+    int perBlock = bs / isize;
     long groupsEstimate = Math.max(1, (blocks + bpg - 1) / bpg);
-    int ipg;
+    long ipgWanted;
     if (options.isSet("inodes_per_group")) {
-      ipg = (int) options.number("inodes_per_group");
+      ipgWanted = options.number("inodes_per_group");
+    } else if (options.isSet("N")) {
+      long n = options.number("N");
+      if (n < Geometry.FIRST_INO || n > 0xFFFFFFFFL) {
+        throw Errno.EINVAL.exception("invalid inode count " + n);
+      }
+      ipgWanted = (n + groupsEstimate - 1) / groupsEstimate;
     } else {
       long perGroupBytes = Math.min((long) bpg, blocks) * bs;
-      ipg = (int) Math.max(16, perGroupBytes / 16384);
+      ipgWanted = Math.max(16, perGroupBytes / 16384);
     }
-    ipg = Math.max(perBlock, (ipg + perBlock - 1) / perBlock * perBlock);
-    if (ipg > 8 * bs || (groupsEstimate == 1 && ipg < Geometry.FIRST_INO)) {
-      throw Errno.EINVAL.exception("inodes_per_group out of range: " + ipg);
+    long ipgL = Math.max(perBlock, (ipgWanted + perBlock - 1) / perBlock * perBlock);
+    if (ipgL > 8L * bs || (groupsEstimate == 1 && ipgL < Geometry.FIRST_INO)) {
+      throw Errno.EINVAL.exception("inode count out of range: " + ipgL + " inodes per group"
+          + " (at most " + 8 * bs + ", the bits of one inode bitmap block)");
     }
+    int ipg = (int) ipgL;
     if (blocks < 16) {
       throw Errno.EINVAL.exception("device too small");
     }
-    Geometry geo = new Geometry(bs, blocks, bpg, ipg);
-    DiskImage img = new DiskImage(geo);
-    // The root directory: inode 2 and its first block, as mke2fs writes them.
-    // mke2fs stamps the root inode with the time of mkfs.
-    InodeRecord root = new InodeRecord(Geometry.ROOT_INO, true, 0755, machine.clock().seconds());
-    img.inodes.put(root.ino, root);
-    img.usedDirs[0]++;
-    MetadataTracker meta = new MetadataTracker(geo, device.blockSize());
-    Counters c = new Counters();
-    meta.setCounters(c);
-    BlockAllocator alloc = new BlockAllocator(machine, device, img, meta, c);
-    Task k = machine.kernelTask();
-    // mke2fs puts the root directory's block at the first free block of group 0.
-    long[] block = alloc.newBlocks(k, geo.groupFirst(0) + geo.overheadOf(0), 1, null);
-    root.data[0] = block[0];
-    root.blocks = 1;
-    root.dirBlockUse.add(InodeRecord.recLen(".") + InodeRecord.recLen(".."));
-    root.size = bs;
-    meta.writeAll(device);
-    device.storeObject(DiskImage.KEY, img);
-    device.flush();
+    Geometry geo = new Geometry(bs, blocks, bpg, ipg, isize);
+    Mkfs.format(machine, device, geo, reservedPct);
   }
 
   @Override
@@ -127,14 +146,13 @@ public final class Ext2ishType implements FileSystemType {
     if (dev == null) {
       throw Errno.ENODEV.exception("ext2ish needs a block device");
     }
-    DiskImage img = dev.loadObject(DiskImage.KEY);
-    if (img == null) {
-      throw Errno.EINVAL.exception("no ext2ish filesystem on " + dev.name() + " (run mkfs)");
+    FsState probe = MountReader.readSuper(dev);
+    if (probe.geo.blockSize % dev.blockSize() != 0) {
+      throw Errno.EINVAL.exception("ext2 block size " + probe.geo.blockSize
+          + " is smaller than the device's " + dev.blockSize() + "-byte blocks");
     }
-    if (img.geo.blockSize % dev.blockSize() != 0) {
-      throw Errno.EINVAL.exception("block size mismatch");
-    }
-    img.mounted();
-    return new Ext2ishSuperBlock(ctx, img);
+    BufferCache cache = new BufferCache(dev, probe.geo.blockSize, MountReader.CACHE_BUFFERS);
+    FsState img = MountReader.read(dev, cache);
+    return new Ext2ishSuperBlock(ctx, img, cache);
   }
 }

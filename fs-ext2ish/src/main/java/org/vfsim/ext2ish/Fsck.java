@@ -17,7 +17,7 @@ import org.vfsim.fs.FsckReport;
 final class Fsck {
   private Fsck() {}
 
-  static FsckReport check(DiskImage img, BlockMap map, TreeMap<Long, ReservationWindow> windows) {
+  static FsckReport check(FsState img, BlockMap map, TreeMap<Long, ReservationWindow> windows) {
     FsckReport.Builder r = new FsckReport.Builder();
     Geometry geo = img.geo;
     Map<Long, Long> owner = new HashMap<>();

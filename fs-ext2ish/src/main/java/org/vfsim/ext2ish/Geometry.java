@@ -2,7 +2,6 @@ package org.vfsim.ext2ish;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import java.io.Serializable;
 import org.vfsim.syscall.Errno;
 
 /**
@@ -10,8 +9,8 @@ import org.vfsim.syscall.Errno;
  * descriptor table, block bitmap, inode bitmap and inode table sit (sparse_super: backups only
  * in groups 0, 1 and powers of 3, 5 and 7).
  */
-final class Geometry implements Serializable {
-  private static final long serialVersionUID = 1;
+final class Geometry {
+  /** EXT2_GOOD_OLD_INODE_SIZE: the default here, as mke2fs uses for small filesystems. */
   static final int INODE_SIZE = 128;
   static final int GROUP_DESC_SIZE = 32;
   /** EXT2_GOOD_OLD_FIRST_INO: inodes 1..10 are reserved, 2 is the root. */
@@ -26,16 +25,25 @@ final class Geometry implements Serializable {
   final int groups;
   final int gdtBlocks;
   final int inodeTableBlocks;
+  /** s_inode_size: 128 or a larger power of two up to the block size. */
+  final int inodeSize;
 
   Geometry(int blockSize, long blocksCount, int blocksPerGroup, int inodesPerGroup) {
+    this(blockSize, blocksCount, blocksPerGroup, inodesPerGroup, INODE_SIZE);
+  }
+
+  Geometry(int blockSize, long blocksCount, int blocksPerGroup, int inodesPerGroup,
+      int inodeSize) {
     checkArgument(blockSize == 1024 || blockSize == 2048 || blockSize == 4096);
     this.blockSize = blockSize;
     // With 1 KiB blocks block 0 is the boot block and the superblock is block 1.
     this.firstDataBlock = blockSize == 1024 ? 1 : 0;
     this.blocksPerGroup = blocksPerGroup;
-    int perBlock = blockSize / INODE_SIZE;
+    checkArgument(inodeSize >= INODE_SIZE && inodeSize <= blockSize
+        && Integer.bitCount(inodeSize) == 1);
+    this.inodeSize = inodeSize;
     this.inodesPerGroup = inodesPerGroup;
-    this.inodeTableBlocks = inodesPerGroup / perBlock;
+    this.inodeTableBlocks = (int) (((long) inodesPerGroup * inodeSize + blockSize - 1) / blockSize);
     long dataBlocks = blocksCount - firstDataBlock;
     int g = (int) ((dataBlocks + blocksPerGroup - 1) / blocksPerGroup);
     this.gdtBlocks = (g * GROUP_DESC_SIZE + blockSize - 1) / blockSize;
@@ -76,7 +84,7 @@ final class Geometry implements Serializable {
     return (int) ((block - firstDataBlock) / blocksPerGroup);
   }
 
-  private int backupBlocks(int g) {
+  int backupBlocks(int g) {
     return hasSuperBackup(g) ? 1 + gdtBlocks : 0;
   }
 
@@ -116,7 +124,22 @@ final class Geometry implements Serializable {
   /** The inode table block holding inode {@code ino}. */
   long inodeBlock(long ino) {
     long idx = (ino - 1) % inodesPerGroup;
-    return inodeTable(inodeGroup(ino)) + idx * INODE_SIZE / blockSize;
+    return inodeTable(inodeGroup(ino)) + idx * inodeSize / blockSize;
+  }
+
+  /** The byte offset of inode {@code ino} in its inode table block. */
+  int inodeOffset(long ino) {
+    long idx = (ino - 1) % inodesPerGroup;
+    return (int) (idx * inodeSize % blockSize);
+  }
+
+  /** Whether {@code block} lies in some group's inode table. */
+  boolean isInodeTable(long block) {
+    if (block < firstDataBlock || block >= blocksCount) {
+      return false;
+    }
+    int g = groupOf(block);
+    return block >= inodeTable(g) && block < inodeTable(g) + inodeTableBlocks;
   }
 
   int pointersPerBlock() {

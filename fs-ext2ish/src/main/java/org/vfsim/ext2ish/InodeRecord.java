@@ -1,14 +1,13 @@
 package org.vfsim.ext2ish;
 
-import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /** The on-disk inode ({@code struct ext2_inode}) plus, for a directory, its entries. */
-final class InodeRecord implements Serializable {
-  private static final long serialVersionUID = 1;
+final class InodeRecord {
   /** i_block[]: 12 direct pointers, then single, double and triple indirect. */
   static final int NDIR = 12;
   static final int IND = 12;
@@ -36,6 +35,20 @@ final class InodeRecord implements Serializable {
   final Map<String, DirSlot> entries = new TreeMap<>();
   /** Bytes used in each directory block (ext2 rec_len accounting). */
   final List<Integer> dirBlockUse = new ArrayList<>();
+  /** The names in each directory block, in the order they are written there. */
+  final List<LinkedHashSet<String>> blockNames = new ArrayList<>();
+  /** A directory's parent (its ".." entry); a file's directory, where {@link #name} is. */
+  long parent;
+  /** A file's name in {@link #parent} (the last one given), for fsync; null if unknown. */
+  String name;
+  /** i_generation. */
+  long generation;
+
+  /** Adds an empty directory block to the accounting (block 0 holds "." and ".."). */
+  void addDirBlock() {
+    dirBlockUse.add(dirBlockUse.isEmpty() ? recLen(".") + recLen("..") : 0);
+    blockNames.add(new LinkedHashSet<>());
+  }
 
   InodeRecord(long ino, boolean dir, int mode, long nowSec) {
     this.ino = ino;
@@ -48,7 +61,7 @@ final class InodeRecord implements Serializable {
   }
 
   /** One directory entry: the target inode and the directory block that holds it. */
-  record DirSlot(long ino, boolean dir, int block, int recLen) implements Serializable {}
+  record DirSlot(long ino, boolean dir, int block, int recLen) {}
 
   /** ext2's rec_len for a name: 8 bytes of header plus the name, rounded up to 4. */
   static int recLen(String name) {

@@ -1,10 +1,9 @@
 package org.vfsim.ext2ish;
 
-import org.vfsim.testkit.FilesystemContract;
 import org.vfsim.testkit.FilesystemUnderTest;
 
 /** The conformance suite with 2 KiB blocks and a 64-block first reservation window. */
-class Ext2ishLargeWindowContractTest extends FilesystemContract {
+class Ext2ishLargeWindowContractTest extends Ext2ishContractBase {
   @Override
   protected FilesystemUnderTest filesystem() {
     return FilesystemUnderTest.of(new Ext2ishType()).withBlockSize(2048)

@@ -138,15 +138,16 @@ class InodeTimesTest {
     fx.sys.fsync(fd);
     Stat before = fx.sys.fstat(fd);
     advance(fx, 50_000);
-    // Broken variant: rewrite the stored image as if the times were stamped at the next mount.
-    DiskImage img = fx.dev.loadObject(DiskImage.KEY);
+    // Broken variant: rewrite the inode on the device as if the times were stamped at the next
+    // mount.
     long mountSec = fx.machine.clock().seconds();
-    for (InodeRecord rec : img.inodes.values()) {
-      rec.atimeSec = mountSec;
-      rec.mtimeSec = mountSec;
-      rec.ctimeSec = mountSec;
-    }
-    fx.dev.storeObject(DiskImage.KEY, img);
+    long ino = fx.sys.fstat(fd).ino();
+    fx.machine.powerCut();
+    Ext2Images.patchInode(fx.dev, fx.sb.geo, ino, (b, off) -> {
+      for (int t : new int[] {8, 12, 16}) {
+        Le.put32(b, off + t, mountSec);
+      }
+    });
     fx.machine.powerCut();
     fx.afterPowerCut();
     List<String> m = InodeTimes.mismatches(before, fx.sys.stat("/mnt/f"));

@@ -1,19 +1,17 @@
 package org.vfsim.ext2ish;
 
-import java.io.Serializable;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What an ext2 filesystem keeps on disk, held as Java objects: group descriptors with their
- * counters, the block and inode bitmaps, the inode table and the indirect blocks. The device
- * stores a deep copy of it ({@code storeObject}) at sync, fsync and unmount; mount reads it back.
+ * The in-core copies of what an ext2 filesystem keeps on disk (the kernel's {@code
+ * ext2_sb_info}, group descriptors, bitmaps, in-core inodes and indirect blocks): built by mkfs
+ * or read from the device at mount, changed by the allocator, and encoded back into blocks by
+ * {@link MetadataTracker} when a block is written. The device's blocks are the only truth.
  */
-final class DiskImage implements Serializable {
-  private static final long serialVersionUID = 1;
-  static final String KEY = "ext2ish";
+final class FsState {
 
   final Geometry geo;
   final BitSet[] blockBitmap;
@@ -33,8 +31,15 @@ final class DiskImage implements Serializable {
   final Map<Long, InodeRecord> inodes = new TreeMap<>();
   /** Indirect blocks by block number: each holds {@code blockSize / 4} block pointers. */
   final Map<Long, long[]> indirect = new HashMap<>();
+  /** Directory blocks by block number: which directory and which of its blocks. */
+  final Map<Long, DirBlockRef> dirBlocks = new HashMap<>();
+  /** The superblock's scalar fields that are not counts (times, mount count, options). */
+  final SuperFields sf = new SuperFields();
 
-  DiskImage(Geometry geo) {
+  /** A directory block's owner and its index in the directory. */
+  record DirBlockRef(long ino, int index) {}
+
+  FsState(Geometry geo) {
     this.geo = geo;
     int g = geo.groups;
     blockBitmap = new BitSet[g];
