@@ -47,7 +47,6 @@ import org.vfsim.fs.FileType;
 import org.vfsim.fs.Inode;
 import org.vfsim.fs.OpenFile;
 import org.vfsim.fs.Stat;
-import org.vfsim.syscall.ErrnoException;
 
 /**
  * The {@code vfsim} scheme: every {@code Files} operation becomes the system calls the JDK makes

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.vfsim.syscall.Errno;
 
-/** The fault API on each plugin with a device: power cuts, failing writes and fsyncs, ENOSPC, EIO. */
+/** The fault API on each plugin: power cuts, failing writes and fsyncs, ENOSPC, EIO. */
 class FaultsTest {
   private static FileSystem newFs(String plugin) throws IOException {
     Config c = Config.forPlugin(plugin).deviceBytes(16L << 20).seed(42);
