@@ -1,7 +1,7 @@
 package org.vfsim.nio;
 
 /** The {@code Files} conformance suite on btrfsish. */
-class BtrfsishFilesTest extends FilesConformance {
+class BtrfsishFilesTest extends VfsimFilesConformance {
   @Override
   Config config() {
     return Config.forPlugin("btrfsish").deviceBytes(16L << 20);

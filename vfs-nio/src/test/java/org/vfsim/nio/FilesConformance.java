@@ -46,20 +46,30 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The {@code Files} API against POSIX semantics, as a program on Linux sees it: the cases Jimfs
- * tests, with the exceptions the JDK throws on Linux for each errno. One subclass per plugin.
+ * tests, with the exceptions the JDK throws on Linux for each errno. It runs on each vfsim
+ * filesystem ({@link VfsimFilesConformance}) and, to check the expectations themselves, on the
+ * JDK's own filesystem in tmpfs ({@link LinuxTmpfsFilesTest}); on Jimfs it fails
+ * ({@link ConformanceCatchesJimfsTest}).
  */
 abstract class FilesConformance {
-  @RegisterExtension
-  final VfsimExtension vfsim = VfsimExtension.of(config());
+  /** An empty directory for this test: "/x" in a test means {@code root().resolve("x")}. */
+  abstract Path root();
 
-  /** The filesystem under test. */
-  abstract Config config();
+  /** Lets enough time pass for a new timestamp to differ at the filesystem's granularity. */
+  void letTimePass() throws IOException {}
 
-  private FileSystem fs() {
-    return vfsim.fileSystem();
+  final FileSystem fs() {
+    return root().getFileSystem();
   }
 
-  private Path p(String s) {
+  /** A location under the test's directory. */
+  final Path p(String s) {
+    return s.equals("/") ? root() : s.startsWith("/") ? root().resolve(s.substring(1))
+        : root().resolve(s);
+  }
+
+  /** A path of the filesystem, for path algebra that touches no file. */
+  final Path path(String s) {
     return fs().getPath(s);
   }
 
@@ -67,28 +77,28 @@ abstract class FilesConformance {
 
   @Test
   void pathsSplitJoinAndNormalizeAsPosix() {
-    Path a = p("/foo/./bar/../baz");
+    Path a = path("/foo/./bar/../baz");
     assertEquals("/foo/./bar/../baz", a.toString());
     assertEquals("/foo/baz", a.normalize().toString());
-    assertEquals(p("/"), a.getRoot());
+    assertEquals(path("/"), a.getRoot());
     assertEquals("baz", a.getFileName().toString());
     assertEquals("/foo/./bar/..", a.getParent().toString());
     assertEquals(5, a.getNameCount());
-    assertEquals(p("x/y"), p("x//y/"));
-    assertEquals(p("/a/b/c"), p("/a").resolve("b/c"));
-    assertEquals(p("/c"), p("/a").resolve("/c"));
-    assertEquals(p("../c/d"), p("/a/b").relativize(p("/a/c/d")));
-    assertEquals(p(""), p("/a").relativize(p("/a")));
-    assertTrue(p("/a/b/c").startsWith(p("/a/b")));
-    assertFalse(p("/a/b/c").startsWith(p("a/b")));
-    assertTrue(p("/a/b/c").endsWith(p("b/c")));
-    assertNull(p("/").getFileName());
-    assertNull(p("a").getParent());
-    assertEquals(1, p("").getNameCount());
-    assertEquals(p("/"), p("/..").normalize());
-    assertEquals(p("../x"), p("a/../../x").normalize());
-    assertEquals(List.of("a", "b"), names(p("/a/b")));
-    assertThrows(IllegalArgumentException.class, () -> p("/a").relativize(p("b")));
+    assertEquals(path("x/y"), path("x//y/"));
+    assertEquals(path("/a/b/c"), path("/a").resolve("b/c"));
+    assertEquals(path("/c"), path("/a").resolve("/c"));
+    assertEquals(path("../c/d"), path("/a/b").relativize(path("/a/c/d")));
+    assertEquals(path(""), path("/a").relativize(path("/a")));
+    assertTrue(path("/a/b/c").startsWith(path("/a/b")));
+    assertFalse(path("/a/b/c").startsWith(path("a/b")));
+    assertTrue(path("/a/b/c").endsWith(path("b/c")));
+    assertNull(path("/").getFileName());
+    assertNull(path("a").getParent());
+    assertEquals(1, path("").getNameCount());
+    assertEquals(path("/"), path("/..").normalize());
+    assertEquals(path("../x"), path("a/../../x").normalize());
+    assertEquals(List.of("a", "b"), names(path("/a/b")));
+    assertThrows(IllegalArgumentException.class, () -> path("/a").relativize(path("b")));
   }
 
   private static List<String> names(Path p) {
@@ -103,17 +113,17 @@ abstract class FilesConformance {
     Files.createDirectory(file.getParent());
     Files.writeString(file, "hello");
     URI uri = file.toUri();
-    assertEquals("vfsim", uri.getScheme());
+    assertEquals(fs().provider().getScheme(), uri.getScheme());
     assertEquals(file, Paths.get(uri));
     assertEquals("hello", Files.readString(Path.of(uri)));
   }
 
   @Test
   void globMatcherMatchesPosixStrings() {
-    assertTrue(fs().getPathMatcher("glob:/a/*.log").matches(p("/a/x.log")));
-    assertFalse(fs().getPathMatcher("glob:/a/*.log").matches(p("/a/b/x.log")));
-    assertTrue(fs().getPathMatcher("glob:**/*.log").matches(p("/a/b/x.log")));
-    assertTrue(fs().getPathMatcher("regex:.*\\.txt").matches(p("f.txt")));
+    assertTrue(fs().getPathMatcher("glob:/a/*.log").matches(path("/a/x.log")));
+    assertFalse(fs().getPathMatcher("glob:/a/*.log").matches(path("/a/b/x.log")));
+    assertTrue(fs().getPathMatcher("glob:**/*.log").matches(path("/a/b/x.log")));
+    assertTrue(fs().getPathMatcher("regex:.*\\.txt").matches(path("f.txt")));
   }
 
   // ---- create, read, write -------------------------------------------------------------------
@@ -156,7 +166,7 @@ abstract class FilesConformance {
   void readMissingFileIsNoSuchFile() {
     NoSuchFileException e = assertThrows(NoSuchFileException.class,
         () -> Files.readAllBytes(p("/nope")));
-    assertEquals("/nope", e.getFile());
+    assertEquals(p("/nope").toString(), e.getFile());
   }
 
   @Test
@@ -201,7 +211,7 @@ abstract class FilesConformance {
     Files.createDirectory(p("/d/sub"));
     List<String> seen = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(p("/d"))) {
-      ds.forEach(x -> seen.add(x.toString()));
+      ds.forEach(x -> seen.add("/" + root().relativize(x)));
     }
     seen.sort(null);
     assertEquals(List.of("/d/a", "/d/b", "/d/c.txt", "/d/sub"), seen);
@@ -220,15 +230,6 @@ abstract class FilesConformance {
     assertThrows(NoSuchFileException.class, () -> Files.newDirectoryStream(p("/none")));
   }
 
-  @Test
-  void relativePathsResolveAgainstTheRoot() throws IOException {
-    Files.createDirectory(p("rel"));
-    assertTrue(Files.isDirectory(p("/rel")));
-    assertEquals(p("/rel"), p("rel").toRealPath());
-    assertEquals(p("/rel"), p("/rel/../rel/.").toRealPath());
-    assertThrows(NoSuchFileException.class, () -> p("/nothing").toRealPath());
-  }
-
   // ---- delete --------------------------------------------------------------------------------
 
   @Test
@@ -243,9 +244,6 @@ abstract class FilesConformance {
     assertTrue(Files.notExists(p("/d")));
     assertThrows(NoSuchFileException.class, () -> Files.delete(p("/d")));
     assertFalse(Files.deleteIfExists(p("/d")));
-    FileSystemException root = assertThrows(FileSystemException.class,
-        () -> Files.delete(p("/")));
-    assertEquals("Device or resource busy", root.getReason());
   }
 
   @Test
@@ -440,7 +438,7 @@ abstract class FilesConformance {
     assertEquals(Map.of("size", 1234L, "isDirectory", false), m);
     assertEquals(1, Files.getAttribute(p("/f"), "unix:nlink"));
     assertThrows(UnsupportedOperationException.class,
-        () -> Files.readAttributes(p("/f"), "dos:*"));
+        () -> Files.readAttributes(p("/f"), "acl:*"));
     assertThrows(IllegalArgumentException.class,
         () -> Files.readAttributes(p("/f"), "basic:colour"));
     FileTime t = FileTime.fromMillis(86_400_000L);
@@ -455,7 +453,7 @@ abstract class FilesConformance {
     Files.writeString(p("/f"), "a");
     FileTime before = FileTime.fromMillis(0);
     Files.setLastModifiedTime(p("/f"), before);
-    VfsimFileSystems.sleep(fs(), java.time.Duration.ofSeconds(2)); // past any s_time_gran
+    letTimePass();
     Files.writeString(p("/f"), "b", StandardOpenOption.APPEND);
     assertTrue(Files.getLastModifiedTime(p("/f")).compareTo(before) > 0);
   }
@@ -481,64 +479,5 @@ abstract class FilesConformance {
     assertFalse(Files.isExecutable(p("/f")));
     assertThrows(NoSuchFileException.class,
         () -> fs().provider().checkAccess(p("/none")));
-  }
-
-  // ---- store and space -----------------------------------------------------------------------
-
-  @Test
-  void fileStoreReportsStatfs() throws IOException {
-    FileStore store = Files.getFileStore(p("/"));
-    assertEquals(config().plugin(), store.type());
-    assertTrue(store.getTotalSpace() > 0);
-    long before = store.getUsableSpace();
-    assertTrue(before <= store.getTotalSpace());
-    try (FileChannel ch = FileChannel.open(p("/big"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE)) {
-      ch.write(ByteBuffer.allocate(1 << 20));
-      ch.force(true);
-    }
-    assertTrue(store.getUsableSpace() <= before - (1 << 20),
-        "1 MiB written and synced is allocated: " + before + " -> " + store.getUsableSpace());
-  }
-
-  @Test
-  void fillingTheFilesystemIsNoSpaceLeft() throws IOException {
-    IOException e = assertThrows(IOException.class, () -> {
-      try (FileChannel ch = FileChannel.open(p("/huge"), StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE)) {
-        ByteBuffer chunk = ByteBuffer.allocate(1 << 20);
-        for (long i = 0; i <= config().deviceBytes() >> 20; i++) {
-          chunk.clear();
-          ch.write(chunk);
-        }
-        ch.force(true);
-      }
-    });
-    assertEquals("No space left on device", e.getMessage());
-  }
-
-  // ---- unsupported ---------------------------------------------------------------------------
-
-  @Test
-  void linksAreRefusedAsTheKernelDoesWithoutLinkOperations() throws IOException {
-    Files.createFile(p("/f"));
-    FileSystemException hard = assertThrows(FileSystemException.class,
-        () -> Files.createLink(p("/l"), p("/f")));
-    assertEquals("Operation not permitted", hard.getReason());
-    FileSystemException sym = assertThrows(FileSystemException.class,
-        () -> Files.createSymbolicLink(p("/s"), p("/f")));
-    assertEquals("Operation not permitted", sym.getReason());
-    assertThrows(NotLinkException.class, () -> Files.readSymbolicLink(p("/f")));
-    assertFalse(Files.isSymbolicLink(p("/f")));
-  }
-
-  @Test
-  void watchServiceAndMapAreUnsupported() throws IOException {
-    assertThrows(UnsupportedOperationException.class, () -> fs().newWatchService());
-    Files.writeString(p("/f"), "x");
-    try (FileChannel ch = FileChannel.open(p("/f"))) {
-      assertThrows(UnsupportedOperationException.class,
-          () -> ch.map(FileChannel.MapMode.READ_ONLY, 0, 1));
-    }
   }
 }
