@@ -23,9 +23,7 @@ final class Errnos {
   static IOException forPath(ErrnoException e, String file, @Nullable String other) {
     Errno errno = e.errno();
     return switch (errno) {
-      case EACCES, EPERM -> errno == Errno.EACCES
-          ? new AccessDeniedException(file, other, null)
-          : new FileSystemException(file, other, errno.message());
+      case EACCES -> new AccessDeniedException(file, other, null);
       case ENOENT -> new NoSuchFileException(file, other, null);
       case EEXIST -> new FileAlreadyExistsException(file, other, null);
       // The JDK maps ENOTEMPTY itself where it deletes or renames onto a directory.
