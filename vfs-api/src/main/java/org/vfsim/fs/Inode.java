@@ -167,6 +167,16 @@ public abstract class Inode {
     this.ctime = ctimeNanos;
   }
 
+  /**
+   * {@code utimensat} with explicit times: atime and mtime as given, ctime becomes now (the
+   * kernel's {@code notify_change} always stamps ctime).
+   */
+  public final void setTimes(long atimeNanos, long mtimeNanos) {
+    this.atime = atimeNanos;
+    this.mtime = mtimeNanos;
+    touchCtime();
+  }
+
   /** Users: open files and mappings. The inode is evicted when this and the link count reach 0. */
   public final synchronized int users() {
     return users;
