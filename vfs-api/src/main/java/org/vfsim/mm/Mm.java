@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.vfsim.fs.FileType;
 import org.vfsim.fs.Inode;
+import org.vfsim.fs.InodeUse;
 import org.vfsim.fs.OpenFile;
 import org.vfsim.kernel.HookPoint;
 import org.vfsim.kernel.Hooks;
@@ -92,6 +93,16 @@ public final class Mm {
    */
   public long mmap(Task task, long addr, long len, int prot, int flags, @Nullable OpenFile file,
       long offset) {
+    if (file == null || (flags & MAP_ANONYMOUS) != 0) {
+      return doMmap(task, addr, len, prot, flags, file, offset);
+    }
+    try (InodeUse use = file.inode().use(task, "do_mmap")) {
+      return doMmap(task, addr, len, prot, flags, file, offset);
+    }
+  }
+
+  private long doMmap(Task task, long addr, long len, int prot, int flags,
+      @Nullable OpenFile file, long offset) {
     boolean shared = (flags & MAP_SHARED) != 0;
     boolean priv = (flags & MAP_PRIVATE) != 0;
     if (len <= 0 || shared == priv || (offset & ~PAGE_MASK) != 0 || offset < 0) {
