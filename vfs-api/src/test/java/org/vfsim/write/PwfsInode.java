@@ -85,6 +85,7 @@ final class PwfsInode extends SimpleInode<PwfsInode> {
 
   @Override
   public void setattrSize(Task task, long newSize) {
+    psb.inFileOp.accept("setattr");
     truncateSetsize(task, newSize);
     truncateStore(newSize);
   }
@@ -107,6 +108,33 @@ final class PwfsInode extends SimpleInode<PwfsInode> {
       }
     }
     gone.forEach(this::dropPage);
+  }
+
+  /** Preallocation without blocks: only the size grows (no KEEP_SIZE). */
+  @Override
+  public void fallocate(Task task, int mode, long offset, long len) {
+    psb.inFileOp.accept("fallocate");
+    if ((mode & org.vfsim.fs.FallocMode.KEEP_SIZE) == 0 && offset + len > size()) {
+      setSize(offset + len);
+    }
+  }
+
+  @Override
+  public void fsync(Task task, long start, long end, boolean datasync) {
+    psb.inFileOp.accept("fsync");
+    super.fsync(task, start, end, datasync);
+  }
+
+  @Override
+  public List<org.vfsim.fs.FiemapExtent> fiemap(Task task, long start, long len) {
+    psb.inFileOp.accept("fiemap");
+    return List.of();
+  }
+
+  @Override
+  public long seekData(Task task, long offset) {
+    psb.inFileOp.accept("seekData");
+    return super.seekData(task, offset);
   }
 
   @Override

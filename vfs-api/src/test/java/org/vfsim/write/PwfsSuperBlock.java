@@ -37,6 +37,8 @@ final class PwfsSuperBlock extends org.vfsim.fs.SuperBlock {
   private long used;
   private long reserved;
   private long enospcFlushes;
+  /** Called with the operation's name at the start of each file operation (tests stage races). */
+  volatile java.util.function.Consumer<String> inFileOp = op -> {};
 
   PwfsSuperBlock(MountContext ctx) {
     super(ctx);
