@@ -38,7 +38,7 @@ final class PwfsSuperBlock extends org.vfsim.fs.SuperBlock {
   private long reserved;
   private long enospcFlushes;
   /** Called with the operation's name at the start of each file operation (tests stage races). */
-  volatile java.util.function.Consumer<String> inFileOp = op -> {};
+  volatile java.util.function.BiConsumer<String, Task> inFileOp = (op, t) -> {};
 
   PwfsSuperBlock(MountContext ctx) {
     super(ctx);
