@@ -33,6 +33,15 @@ public final class FileTable {
     return fds.get(fd);
   }
 
+  /**
+   * {@code fdget}: the file behind {@code fd} with a reference taken under the table lock, so
+   * that a {@code close} by another thread cannot free it while the caller uses it; the caller
+   * drops it with {@link OpenFile#put} when its system call is done ({@code fdput}).
+   */
+  public synchronized OpenFile getRef(int fd) {
+    return get(fd).get();
+  }
+
   /** Removes {@code fd} and drops its reference. */
   public void close(Task task, int fd) {
     OpenFile f;

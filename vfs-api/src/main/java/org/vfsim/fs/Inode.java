@@ -1,5 +1,6 @@
 package org.vfsim.fs;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.vfsim.kernel.Mutex;
@@ -32,6 +33,9 @@ public abstract class Inode {
   private volatile long mtime;
   private volatile long ctime;
   int users;
+  /** Set (under the inode's monitor) once {@code iput} decided to evict it. */
+  boolean evicted;
+  private final List<InodeUse> uses = new ArrayList<>(2);
 
   protected Inode(SuperBlock sb, long ino, FileType type, int mode) {
     this.sb = sb;
@@ -180,6 +184,46 @@ public abstract class Inode {
   /** Users: open files and mappings. The inode is evicted when this and the link count reach 0. */
   public final synchronized int users() {
     return users;
+  }
+
+  /**
+   * Marks the inode as used by {@code task} in {@code op} until the handle is closed. The VFS
+   * brackets every file operation with it, so that evicting the inode meanwhile (its file was
+   * not held: a missing {@code fdget}) or using an evicted one is reported by the lock
+   * validator instead of silently corrupting the filesystem.
+   */
+  public final InodeUse use(Task task, String op) {
+    InodeUse u = new InodeUse(this, task, op);
+    boolean dead;
+    synchronized (this) {
+      dead = evicted;
+      uses.add(u);
+    }
+    if (dead) {
+      u.close();
+      sb.machine().lockValidator().reportEvictedInUse(task, toString(),
+          "used by " + u + " after it was evicted", List.of("-> now: " + u));
+    }
+    return u;
+  }
+
+  final synchronized void endUse(InodeUse u) {
+    uses.remove(u);
+  }
+
+  /** Eviction's check: no system call may still be using the inode. */
+  final void checkNotInUse(Task evictor) {
+    List<String> live = new ArrayList<>();
+    synchronized (this) {
+      for (InodeUse u : uses) {
+        live.add("-> still in use: " + u);
+      }
+    }
+    if (!live.isEmpty()) {
+      sb.machine().lockValidator().reportEvictedInUse(evictor, toString(),
+          "evicted by " + evictor.lockdepName() + " while a system call still uses it"
+              + " (a file reference is missing)", live);
+    }
   }
 
   /** Space allocated to the file in 512-byte units ({@code st_blocks}). */

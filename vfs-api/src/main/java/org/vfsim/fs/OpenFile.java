@@ -86,11 +86,15 @@ public final class OpenFile {
     return this;
   }
 
-  /** Drops a reference ({@code fput}); the last one releases the file. */
+  /**
+   * Drops a reference ({@code fput}). The last one releases the file; inside a system call that
+   * release ({@code ->release}, maybe eviction) is task work run on the way back to user space,
+   * as Linux's {@code fput} defers {@code __fput}, so it never runs under the caller's locks.
+   */
   public void put(Task task) {
     int left = refs.decrementAndGet();
     if (left == 0) {
-      vfs.release(task, this);
+      task.addTaskWork(() -> vfs.release(task, this));
     } else if (left < 0) {
       throw new IllegalStateException("file reference count below zero: " + path);
     }

@@ -272,9 +272,11 @@ public final class Vfs {
     boolean evict;
     synchronized (inode) {
       inode.users += delta;
-      evict = inode.users == 0 && inode.nlink() == 0;
+      evict = inode.users == 0 && inode.nlink() == 0 && !inode.evicted;
+      inode.evicted |= evict;
     }
     if (evict) {
+      inode.checkNotInUse(task);
       machine.pageCache().truncatePagecache(task, inode.mapping(), 0);
       inode.evict(task);
     }
@@ -288,6 +290,12 @@ public final class Vfs {
    * fault. Returns bytes read (short at EOF, or at an unmapped destination after progress).
    */
   public long read(Task task, OpenFile file, IovIter to, long pos, boolean positional) {
+    try (InodeUse use = file.inode().use(task, "vfs_read")) {
+      return doRead(task, file, to, pos, positional);
+    }
+  }
+
+  private long doRead(Task task, OpenFile file, IovIter to, long pos, boolean positional) {
     if (!file.readable()) {
       throw Errno.EBADF.exception("file not open for reading");
     }
@@ -335,6 +343,12 @@ public final class Vfs {
 
   /** {@code do_truncate}: checks, then the filesystem's {@code setattr} under {@code i_rwsem}. */
   public void truncate(Task task, Inode inode, long length) {
+    try (InodeUse use = inode.use(task, "do_truncate")) {
+      doTruncate(task, inode, length);
+    }
+  }
+
+  private void doTruncate(Task task, Inode inode, long length) {
     if (length < 0) {
       throw Errno.EINVAL.exception("negative length");
     }
@@ -353,8 +367,42 @@ public final class Vfs {
     }
   }
 
+  /**
+   * {@code truncate(2)} by path: the path walk's reference to the inode ({@code path_put} at
+   * the end) keeps a concurrently unlinked inode from being evicted under the truncate.
+   */
+  public void truncatePath(Task task, String path, long length) {
+    Inode inode = resolveHeld(path);
+    try {
+      truncate(task, inode, length);
+    } finally {
+      iput(task, inode, -1);
+    }
+  }
+
+  /**
+   * Resolves {@code path} and takes a user of the inode ({@code ihold}); an inode evicted
+   * between the lookup and the hold was unlinked meanwhile: ENOENT, as a later walk would say.
+   */
+  private Inode resolveHeld(String path) {
+    Inode inode = resolve(path);
+    synchronized (inode) {
+      if (inode.evicted) {
+        throw Errno.ENOENT.exception(path);
+      }
+      inode.users++;
+    }
+    return inode;
+  }
+
   /** {@code vfs_fallocate}: validates the mode and range as the kernel does. */
   public void fallocate(Task task, OpenFile file, int mode, long offset, long len) {
+    try (InodeUse use = file.inode().use(task, "vfs_fallocate")) {
+      doFallocate(task, file, mode, offset, len);
+    }
+  }
+
+  private void doFallocate(Task task, OpenFile file, int mode, long offset, long len) {
     int known = FallocMode.KEEP_SIZE | FallocMode.PUNCH_HOLE | FallocMode.ZERO_RANGE
         | FallocMode.COLLAPSE_RANGE | FallocMode.INSERT_RANGE | FallocMode.UNSHARE_RANGE;
     if (offset < 0 || len <= 0) {
@@ -396,6 +444,12 @@ public final class Vfs {
 
   /** {@code vfs_fsync_range}: write back and wait, then the filesystem's fsync. */
   public void fsync(Task task, OpenFile file, boolean datasync) {
+    try (InodeUse use = file.inode().use(task, "vfs_fsync")) {
+      doFsync(task, file, datasync);
+    }
+  }
+
+  private void doFsync(Task task, OpenFile file, boolean datasync) {
     Inode inode = file.inode();
     if (inode.isDirectory()) {
       inode.fsync(task, 0, Long.MAX_VALUE, datasync);
@@ -421,6 +475,12 @@ public final class Vfs {
 
   /** {@code lseek(2)} including {@code SEEK_DATA} and {@code SEEK_HOLE}. */
   public long lseek(Task task, OpenFile file, long offset, int whence) {
+    try (InodeUse use = file.inode().use(task, "vfs_llseek")) {
+      return doLseek(task, file, offset, whence);
+    }
+  }
+
+  private long doLseek(Task task, OpenFile file, long offset, int whence) {
     Inode inode = file.inode();
     long result = switch (whence) {
       case SEEK_SET -> offset;
@@ -449,6 +509,12 @@ public final class Vfs {
 
   /** {@code FS_IOC_FIEMAP}; with {@link #FIEMAP_FLAG_SYNC} the range is written back first. */
   public List<FiemapExtent> fiemap(Task task, Inode inode, long start, long len, int flags) {
+    try (InodeUse use = inode.use(task, "ioctl_fiemap")) {
+      return doFiemap(task, inode, start, len, flags);
+    }
+  }
+
+  private List<FiemapExtent> doFiemap(Task task, Inode inode, long start, long len, int flags) {
     if (start < 0 || len < 0) {
       throw Errno.EINVAL.exception("fiemap range");
     }
@@ -459,7 +525,16 @@ public final class Vfs {
   }
 
   /** {@code FICLONERANGE}: both files on one filesystem, dst writable, src readable. */
-  public void remapRange(Task task, OpenFile src, long srcOff, OpenFile dst, long dstOff, long len) {
+  public void remapRange(Task task, OpenFile src, long srcOff, OpenFile dst, long dstOff,
+      long len) {
+    try (InodeUse a = src.inode().use(task, "vfs_clone_file_range");
+        InodeUse b = dst.inode().use(task, "vfs_clone_file_range")) {
+      doRemapRange(task, src, srcOff, dst, dstOff, len);
+    }
+  }
+
+  private void doRemapRange(Task task, OpenFile src, long srcOff, OpenFile dst, long dstOff,
+      long len) {
     if (!src.readable() || !dst.writable()) {
       throw Errno.EBADF.exception("reflink access mode");
     }

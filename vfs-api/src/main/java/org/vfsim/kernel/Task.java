@@ -2,6 +2,7 @@ package org.vfsim.kernel;
 
 import static com.google.common.base.Preconditions.checkState;
 
+import java.util.ArrayDeque;
 import org.vfsim.lockdep.HeldLocks;
 import org.vfsim.lockdep.LockOwner;
 
@@ -17,6 +18,8 @@ public final class Task implements LockOwner {
   private final HeldLocks heldLocks = new HeldLocks();
   private int pagefaultDisabled;
   private volatile boolean fatalSignalPending;
+  private int syscallDepth;
+  private final ArrayDeque<Runnable> taskWork = new ArrayDeque<>();
 
   Task(int tid, String name, UserProcess process, Credentials credentials) {
     this.tid = tid;
@@ -76,6 +79,69 @@ public final class Task implements LockOwner {
 
   public boolean fatalSignalPending() {
     return fatalSignalPending;
+  }
+
+  /** Entering a system call: work queued from now on waits for {@link #exitSyscall()}. */
+  public synchronized void enterSyscall() {
+    syscallDepth++;
+  }
+
+  /**
+   * Leaving a system call; at the outermost level runs the queued task work, as the kernel does
+   * on the way back to user space ({@code task_work_run} before {@code lockdep_sys_exit}).
+   */
+  public void exitSyscall() {
+    synchronized (this) {
+      checkState(syscallDepth > 0, "exitSyscall outside a system call");
+      if (--syscallDepth > 0) {
+        return;
+      }
+    }
+    runTaskWork();
+  }
+
+  /** Whether the task is inside a system call (where a last {@code fput} is deferred). */
+  public synchronized boolean inSyscall() {
+    return syscallDepth > 0;
+  }
+
+  /**
+   * {@code task_work_add(..., TWA_RESUME)}: runs {@code work} when the task returns to user
+   * space, or now if it is not in a system call.
+   */
+  public void addTaskWork(Runnable work) {
+    synchronized (this) {
+      if (syscallDepth > 0) {
+        taskWork.add(work);
+        return;
+      }
+    }
+    work.run();
+  }
+
+  private void runTaskWork() {
+    RuntimeException first = null;
+    while (true) {
+      Runnable w;
+      synchronized (this) {
+        w = taskWork.poll();
+      }
+      if (w == null) {
+        break;
+      }
+      try {
+        w.run();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
   }
 
   @Override

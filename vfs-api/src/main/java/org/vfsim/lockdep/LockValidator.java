@@ -107,6 +107,18 @@ public final class LockValidator {
     }
   }
 
+  /**
+   * Reports an inode evicted (or used after eviction) while a system call uses it: the call
+   * did not hold its file, so the last {@code fput} ran under it. Lockdep has no such check;
+   * KASAN would catch the use-after-free this becomes in the kernel.
+   */
+  public void reportEvictedInUse(LockOwner owner, String inode, String what, List<String> uses) {
+    List<String> chains = new ArrayList<>(uses);
+    chains.add(chain(owner, null, false, "iput"));
+    report(new LockdepReport(LockdepReport.Kind.EVICTED_WHILE_IN_USE, owner.lockdepName(),
+        inode + " " + what, chains));
+  }
+
   private synchronized void addEdge(LockOwner owner, LockClass from, LockClass to, boolean read,
       String site) {
     if (edges[from.id][to.id]) {

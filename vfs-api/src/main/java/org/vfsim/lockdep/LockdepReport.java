@@ -18,6 +18,8 @@ public record LockdepReport(Kind kind, String task, String summary, List<String>
     LOCK_HELD_ON_RETURN,
     /** A task released a lock it does not hold. */
     BAD_UNLOCK,
+    /** An inode was evicted while a system call still used it (its file was not held). */
+    EVICTED_WHILE_IN_USE,
   }
 
   /** The report as lockdep would print it: summary line, then each chain. */

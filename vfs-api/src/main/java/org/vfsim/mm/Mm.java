@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.vfsim.fs.FileType;
 import org.vfsim.fs.Inode;
+import org.vfsim.fs.InodeUse;
 import org.vfsim.fs.OpenFile;
 import org.vfsim.kernel.HookPoint;
 import org.vfsim.kernel.Hooks;
@@ -92,6 +93,16 @@ public final class Mm {
    */
   public long mmap(Task task, long addr, long len, int prot, int flags, @Nullable OpenFile file,
       long offset) {
+    if (file == null || (flags & MAP_ANONYMOUS) != 0) {
+      return doMmap(task, addr, len, prot, flags, file, offset);
+    }
+    try (InodeUse use = file.inode().use(task, "do_mmap")) {
+      return doMmap(task, addr, len, prot, flags, file, offset);
+    }
+  }
+
+  private long doMmap(Task task, long addr, long len, int prot, int flags,
+      @Nullable OpenFile file, long offset) {
     boolean shared = (flags & MAP_SHARED) != 0;
     boolean priv = (flags & MAP_PRIVATE) != 0;
     if (len <= 0 || shared == priv || (offset & ~PAGE_MASK) != 0 || offset < 0) {
@@ -120,6 +131,7 @@ public final class Mm {
         throw Errno.EOVERFLOW.exception("mmap offset");
       }
     }
+    List<OpenFile> toPut = new ArrayList<>();
     mmapLock.writeLock(task);
     try {
       long start;
@@ -128,7 +140,7 @@ public final class Mm {
           throw Errno.EINVAL.exception("MAP_FIXED address");
         }
         start = addr;
-        unmapLocked(start, start + length);
+        unmapLocked(start, start + length, toPut);
       } else {
         start = findFreeRange(length);
       }
@@ -144,6 +156,7 @@ public final class Mm {
       return start;
     } finally {
       mmapLock.writeUnlock(task);
+      putFiles(task, toPut);
     }
   }
 
@@ -164,19 +177,37 @@ public final class Mm {
     return candidate;
   }
 
-  /** {@code munmap}: removes mappings in the range; takes {@code mmap_lock} for write. */
+  /**
+   * {@code munmap}: removes mappings in the range; takes {@code mmap_lock} for write. The file
+   * references of the removed VMAs are dropped by the calling task after {@code mmap_lock} is
+   * released, as Linux does ({@code remove_vma}'s {@code fput} is deferred), so that a last put
+   * never runs {@code ->release} or eviction under it.
+   */
   public void munmap(Task task, long addr, long len) {
     checkRange(addr, len);
     long end = addr + ((len + Folio.SIZE - 1) & PAGE_MASK);
+    List<OpenFile> toPut = new ArrayList<>();
     mmapLock.writeLock(task);
     try {
-      unmapLocked(addr, end);
+      unmapLocked(addr, end, toPut);
     } finally {
       mmapLock.writeUnlock(task);
+      putFiles(task, toPut);
     }
   }
 
-  private void unmapLocked(long start, long end) {
+  private static void putFiles(Task task, List<OpenFile> files) {
+    for (OpenFile f : files) {
+      f.put(task);
+    }
+  }
+
+  /**
+   * Removes the mappings of {@code [start, end)}. Each file VMA holds one reference to its
+   * file: a split that leaves a head and a tail takes one more, a VMA removed whole gives its
+   * reference to {@code toPut} for the caller to drop once {@code mmap_lock} is released.
+   */
+  private void unmapLocked(long start, long end, List<OpenFile> toPut) {
     for (Vma v : overlapping(start, end)) {
       synchronized (this) {
         vmas.remove(v.start());
@@ -192,17 +223,19 @@ public final class Mm {
       if (f != null) {
         Mapping m = f.inode().mapping();
         m.removeMapping(v);
+        int pieces = 0;
         if (v.start() < start) {
           m.addMapping(findVma(v.start()));
+          pieces++;
         }
         if (v.end() > end) {
           m.addMapping(findVma(end));
+          pieces++;
         }
-        if (v.start() >= start && v.end() <= end) {
-          f.put(process.mainTask());
-        } else {
+        if (pieces == 0) {
+          toPut.add(f);
+        } else if (pieces == 2) {
           f.get();
-          f.put(process.mainTask());
         }
       }
       zapRange(Math.max(start, v.start()), Math.min(end, v.end()));
@@ -254,8 +287,13 @@ public final class Mm {
         }
         if (m != null) {
           m.removeMapping(v);
-          for (Vma piece : overlapping(v.start(), v.end())) {
+          List<Vma> pieces = overlapping(v.start(), v.end());
+          for (Vma piece : pieces) {
             m.addMapping(piece);
+          }
+          // Each VMA holds a reference to its file: a split takes one per extra piece.
+          for (int i = 1; i < pieces.size(); i++) {
+            v.file().get();
           }
         }
         long s = Math.max(addr, v.start());

@@ -29,6 +29,8 @@ public final class Syscalls {
   private final Vfs vfs;
   private final FileTable files;
   private final Mm mm;
+  /** Files taken by {@link #fdget} in the calls in progress, put when each returns. */
+  private final java.util.ArrayList<OpenFile> borrowed = new java.util.ArrayList<>();
 
   public Syscalls(Machine machine, Task task) {
     this.machine = machine;
@@ -46,22 +48,67 @@ public final class Syscalls {
     return machine;
   }
 
+  /**
+   * One system call: the body, then {@code fdput} of every file it took with {@link #fdget},
+   * then the task work (a deferred last {@code fput}: {@code ->release}, eviction), then the
+   * lock validator's return-to-user check, in the kernel's order.
+   */
   private <T> T call(String name, Supplier<T> body) {
-    T result;
+    int mark = borrowed.size();
+    task.enterSyscall();
+    T result = null;
+    Throwable failure = null;
     try {
       result = body.get();
     } catch (RuntimeException | Error e) {
+      failure = e;
+    }
+    try {
+      while (borrowed.size() > mark) {
+        borrowed.remove(borrowed.size() - 1).put(task);
+      }
+    } catch (RuntimeException | Error e) {
+      failure = chain(failure, e);
+    }
+    try {
+      task.exitSyscall();
+    } catch (RuntimeException | Error e) {
+      failure = chain(failure, e);
+    }
+    if (failure != null) {
       // The error that ended the call is the cause: a lock it left held is still reported and
       // recorded, but must not replace it (lockdep prints the first splat first, too).
       try {
         machine.lockValidator().checkReturnToUser(task, name);
       } catch (org.vfsim.lockdep.LockdepViolation held) {
-        e.addSuppressed(held);
+        failure.addSuppressed(held);
       }
-      throw e;
+      if (failure instanceof Error err) {
+        throw err;
+      }
+      throw (RuntimeException) failure;
     }
     machine.lockValidator().checkReturnToUser(task, name);
     return result;
+  }
+
+  private static Throwable chain(Throwable first, Throwable next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
+  }
+
+  /**
+   * {@code fdget}: the open file behind {@code fd}, held until the system call returns, so that
+   * a {@code close} of {@code fd} by another thread of the process cannot release the file (and
+   * evict an unlinked inode) while this call still uses it.
+   */
+  private OpenFile fdget(int fd) {
+    OpenFile f = files.getRef(fd);
+    borrowed.add(f);
+    return f;
   }
 
   private void run(String name, Runnable body) {
@@ -97,52 +144,66 @@ public final class Syscalls {
 
   /** {@code dup(2)}. */
   public int dup(int fd) {
-    return call("dup", () -> files.install(files.get(fd).get()));
+    return call("dup", () -> {
+      OpenFile f = fdget(fd).get(); // the new descriptor's own reference
+      try {
+        return files.install(f);
+      } catch (RuntimeException e) {
+        f.put(task);
+        throw e;
+      }
+    });
   }
 
   public long read(int fd, long buf, long count) {
-    return call("read", () -> vfs.read(task, files.get(fd), IovIter.user(mm, buf, count), 0, false));
+    return call("read",
+        () -> vfs.read(task, fdget(fd), IovIter.user(mm, buf, count), 0, false));
   }
 
   public long pread(int fd, long buf, long count, long pos) {
-    return call("pread64", () -> vfs.read(task, files.get(fd), IovIter.user(mm, buf, count), pos, true));
+    return call("pread64",
+        () -> vfs.read(task, fdget(fd), IovIter.user(mm, buf, count), pos, true));
   }
 
   public long readv(int fd, long[] bufs, long[] lens) {
-    return call("readv", () -> vfs.read(task, files.get(fd), IovIter.user(mm, bufs, lens), 0, false));
+    return call("readv",
+        () -> vfs.read(task, fdget(fd), IovIter.user(mm, bufs, lens), 0, false));
   }
 
   public long preadv(int fd, long[] bufs, long[] lens, long pos) {
-    return call("preadv", () -> vfs.read(task, files.get(fd), IovIter.user(mm, bufs, lens), pos, true));
+    return call("preadv",
+        () -> vfs.read(task, fdget(fd), IovIter.user(mm, bufs, lens), pos, true));
   }
 
   public long write(int fd, long buf, long count) {
-    return call("write", () -> VfsWrite.write(task, files.get(fd), IovIter.user(mm, buf, count), 0, false));
+    return call("write",
+        () -> VfsWrite.write(task, fdget(fd), IovIter.user(mm, buf, count), 0, false));
   }
 
   public long pwrite(int fd, long buf, long count, long pos) {
     return call("pwrite64",
-        () -> VfsWrite.write(task, files.get(fd), IovIter.user(mm, buf, count), pos, true));
+        () -> VfsWrite.write(task, fdget(fd), IovIter.user(mm, buf, count), pos, true));
   }
 
   public long writev(int fd, long[] bufs, long[] lens) {
-    return call("writev", () -> VfsWrite.write(task, files.get(fd), IovIter.user(mm, bufs, lens), 0, false));
+    return call("writev",
+        () -> VfsWrite.write(task, fdget(fd), IovIter.user(mm, bufs, lens), 0, false));
   }
 
   public long pwritev(int fd, long[] bufs, long[] lens, long pos) {
     return call("pwritev",
-        () -> VfsWrite.write(task, files.get(fd), IovIter.user(mm, bufs, lens), pos, true));
+        () -> VfsWrite.write(task, fdget(fd), IovIter.user(mm, bufs, lens), pos, true));
   }
 
   /** {@code pwrite} from a Java array through a kernel buffer (no user-memory faults). */
   public long pwriteBytes(int fd, byte[] data, long pos) {
-    return call("pwrite64", () -> VfsWrite.write(task, files.get(fd),
+    return call("pwrite64", () -> VfsWrite.write(task, fdget(fd),
         IovIter.kernel(data, 0, data.length), pos, true));
   }
 
   /** {@code write} from a Java array through a kernel buffer. */
   public long writeBytes(int fd, byte[] data) {
-    return call("write", () -> VfsWrite.write(task, files.get(fd),
+    return call("write", () -> VfsWrite.write(task, fdget(fd),
         IovIter.kernel(data, 0, data.length), 0, false));
   }
 
@@ -150,18 +211,18 @@ public final class Syscalls {
   public byte[] preadBytes(int fd, int count, long pos) {
     return call("pread64", () -> {
       byte[] buf = new byte[count];
-      long n = vfs.read(task, files.get(fd), IovIter.kernel(buf, 0, count), pos, true);
+      long n = vfs.read(task, fdget(fd), IovIter.kernel(buf, 0, count), pos, true);
       return n == count ? buf : java.util.Arrays.copyOf(buf, (int) n);
     });
   }
 
   public long lseek(int fd, long offset, int whence) {
-    return call("lseek", () -> vfs.lseek(task, files.get(fd), offset, whence));
+    return call("lseek", () -> vfs.lseek(task, fdget(fd), offset, whence));
   }
 
   public void ftruncate(int fd, long length) {
     run("ftruncate", () -> {
-      OpenFile f = files.get(fd);
+      OpenFile f = fdget(fd);
       if (!f.writable()) {
         throw Errno.EINVAL.exception("ftruncate on a file not open for writing");
       }
@@ -170,19 +231,19 @@ public final class Syscalls {
   }
 
   public void truncate(String path, long length) {
-    run("truncate", () -> vfs.truncate(task, vfs.resolve(path), length));
+    run("truncate", () -> vfs.truncatePath(task, path, length));
   }
 
   public void fallocate(int fd, int mode, long offset, long len) {
-    run("fallocate", () -> vfs.fallocate(task, files.get(fd), mode, offset, len));
+    run("fallocate", () -> vfs.fallocate(task, fdget(fd), mode, offset, len));
   }
 
   public void fsync(int fd) {
-    run("fsync", () -> vfs.fsync(task, files.get(fd), false));
+    run("fsync", () -> vfs.fsync(task, fdget(fd), false));
   }
 
   public void fdatasync(int fd) {
-    run("fdatasync", () -> vfs.fsync(task, files.get(fd), true));
+    run("fdatasync", () -> vfs.fsync(task, fdget(fd), true));
   }
 
   public void sync() {
@@ -192,19 +253,20 @@ public final class Syscalls {
   /** {@code FICLONERANGE}: shares {@code len} bytes (0: to EOF) of {@code srcFd} into {@code dstFd}. */
   public void cloneRange(int srcFd, long srcOff, int dstFd, long dstOff, long len) {
     run("ioctl(FICLONERANGE)", () -> {
-      OpenFile src = files.get(srcFd);
+      OpenFile src = fdget(srcFd);
       long n = len == 0 ? Math.max(0, src.inode().size() - srcOff) : len;
-      vfs.remapRange(task, src, srcOff, files.get(dstFd), dstOff, n);
+      vfs.remapRange(task, src, srcOff, fdget(dstFd), dstOff, n);
     });
   }
 
   /** {@code FS_IOC_FIEMAP} over {@code [start, start+len)} (len 0: to the end). */
   public List<FiemapExtent> fiemap(int fd, long start, long len, int flags) {
-    return call("ioctl(FS_IOC_FIEMAP)", () -> vfs.fiemap(task, files.get(fd).inode(), start, len, flags));
+    return call("ioctl(FS_IOC_FIEMAP)",
+        () -> vfs.fiemap(task, fdget(fd).inode(), start, len, flags));
   }
 
   public Stat fstat(int fd) {
-    return call("fstat", () -> files.get(fd).inode().stat());
+    return call("fstat", () -> fdget(fd).inode().stat());
   }
 
   public Stat stat(String path) {
@@ -216,7 +278,7 @@ public final class Syscalls {
   }
 
   public StatFs fstatfs(int fd) {
-    return call("fstatfs", () -> files.get(fd).inode().superBlock().statfs());
+    return call("fstatfs", () -> fdget(fd).inode().superBlock().statfs());
   }
 
   // ---- namespace -----------------------------------------------------------------------------
@@ -250,7 +312,7 @@ public final class Syscalls {
   /** {@code mmap}; {@code fd} is ignored (pass -1) with {@code MAP_ANONYMOUS}. */
   public long mmap(long addr, long len, int prot, int flags, int fd, long offset) {
     return call("mmap", () -> mm.mmap(task, addr, len, prot, flags,
-        (flags & Mm.MAP_ANONYMOUS) != 0 ? null : files.get(fd), offset));
+        (flags & Mm.MAP_ANONYMOUS) != 0 ? null : fdget(fd), offset));
   }
 
   /** An anonymous private read-write mapping, the usual user buffer. */

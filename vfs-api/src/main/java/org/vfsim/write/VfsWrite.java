@@ -1,6 +1,7 @@
 package org.vfsim.write;
 
 import org.vfsim.fs.Inode;
+import org.vfsim.fs.InodeUse;
 import org.vfsim.fs.Kiocb;
 import org.vfsim.fs.OpenFile;
 import org.vfsim.fs.PerformWrite;
@@ -23,6 +24,13 @@ public final class VfsWrite {
    * or at the file position, which then advances. Returns the bytes written.
    */
   public static long write(Task task, OpenFile file, IovIter from, long pos, boolean positional) {
+    try (InodeUse use = file.inode().use(task, "vfs_write")) {
+      return doWrite(task, file, from, pos, positional);
+    }
+  }
+
+  private static long doWrite(Task task, OpenFile file, IovIter from, long pos,
+      boolean positional) {
     if (!file.writable()) {
       throw Errno.EBADF.exception("file not open for writing");
     }

@@ -85,6 +85,7 @@ final class PwfsInode extends SimpleInode<PwfsInode> {
 
   @Override
   public void setattrSize(Task task, long newSize) {
+    psb.inFileOp.accept("setattr", task);
     truncateSetsize(task, newSize);
     truncateStore(newSize);
   }
@@ -107,6 +108,33 @@ final class PwfsInode extends SimpleInode<PwfsInode> {
       }
     }
     gone.forEach(this::dropPage);
+  }
+
+  /** Preallocation without blocks: only the size grows (no KEEP_SIZE). */
+  @Override
+  public void fallocate(Task task, int mode, long offset, long len) {
+    psb.inFileOp.accept("fallocate", task);
+    if ((mode & org.vfsim.fs.FallocMode.KEEP_SIZE) == 0 && offset + len > size()) {
+      setSize(offset + len);
+    }
+  }
+
+  @Override
+  public void fsync(Task task, long start, long end, boolean datasync) {
+    psb.inFileOp.accept("fsync", task);
+    super.fsync(task, start, end, datasync);
+  }
+
+  @Override
+  public List<org.vfsim.fs.FiemapExtent> fiemap(Task task, long start, long len) {
+    psb.inFileOp.accept("fiemap", task);
+    return List.of();
+  }
+
+  @Override
+  public long seekData(Task task, long offset) {
+    psb.inFileOp.accept("seekData", task);
+    return super.seekData(task, offset);
   }
 
   @Override
@@ -137,7 +165,13 @@ final class PwfsInode extends SimpleInode<PwfsInode> {
   }
 
   @Override
+  public void release(Task task, org.vfsim.fs.OpenFile file) {
+    psb.inFileOp.accept("release", task);
+  }
+
+  @Override
   public void evict(Task task) {
+    psb.inFileOp.accept("evict", task);
     truncateStore(0);
     psb.fileEvicted(this);
   }

@@ -37,6 +37,8 @@ final class PwfsSuperBlock extends org.vfsim.fs.SuperBlock {
   private long used;
   private long reserved;
   private long enospcFlushes;
+  /** Called with the operation's name at the start of each file operation (tests stage races). */
+  volatile java.util.function.BiConsumer<String, Task> inFileOp = (op, t) -> {};
 
   PwfsSuperBlock(MountContext ctx) {
     super(ctx);

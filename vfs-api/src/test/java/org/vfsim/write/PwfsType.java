@@ -43,7 +43,7 @@ public final class PwfsType implements FileSystemType {
 
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.DIRECTORIES, Capability.PERFORM_WRITE);
+    return EnumSet.of(Capability.DIRECTORIES, Capability.PERFORM_WRITE, Capability.FALLOCATE);
   }
 
   @Override

@@ -57,12 +57,13 @@ import org.vfsim.syscall.Syscalls;
  * {@code SEEK_DATA}/{@code SEEK_HOLE}, truncate with mapped pages, fallocate modes, fsync and
  * power cuts, namespace operations on open files, {@code statfs}, and every race of the
  * write-path contract (spec section 7) staged deterministically with hooks. After each test the
- * kit runs the filesystem's fsck and the invariants of spec section 6. A test that needs a
- * {@link Capability} the plugin does not declare is skipped with the reason.
+ * kit runs the filesystem's fsck and the invariants of spec section 6. The cases of an open
+ * file's lifetime under a concurrent close are in {@link FileReferenceContract}. A test that
+ * needs a {@link Capability} the plugin does not declare is skipped with the reason.
  */
 @ExtendWith(LockValidatorExtension.class)
 @ExtendWith(FilesystemContract.ExplainLockdep.class)
-public abstract class FilesystemContract {
+public abstract class FilesystemContract implements FileReferenceContract {
   private static final int PAGE = Folio.SIZE;
   /** How long a staged race may take before the kit calls it a deadlock (not a sync point). */
   private static final long DEADLOCK_SECONDS = 20;
@@ -73,6 +74,11 @@ public abstract class FilesystemContract {
   protected MountedFilesystem fs;
   protected Syscalls sys;
   private boolean checkAfter = true;
+
+  @Override
+  public final MountedFilesystem mounted() {
+    return fs;
+  }
 
   @BeforeEach
   final void mountFilesystem() {
