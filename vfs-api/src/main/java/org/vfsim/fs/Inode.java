@@ -153,6 +153,25 @@ public abstract class Inode {
     ctime = currentTime();
   }
 
+  /**
+   * {@code utimensat(2)}: atime and mtime as the caller gives them (a negative value keeps the
+   * time, {@code UTIME_OMIT}); ctime becomes now, as {@code notify_change} does.
+   */
+  public final void setTimes(long atimeNanos, long mtimeNanos) {
+    if (atimeNanos >= 0) {
+      this.atime = atimeNanos;
+    }
+    if (mtimeNanos >= 0) {
+      this.mtime = mtimeNanos;
+    }
+    touchCtime();
+  }
+
+  /** {@code current_time} for callers that set a time to "now" ({@code UTIME_NOW}). */
+  public final long now() {
+    return currentTime();
+  }
+
   /** {@code current_time}: now, truncated to the filesystem's {@code s_time_gran}. */
   private long currentTime() {
     long now = sb.machine().clock().nanoTime();

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "vfsim", mixinStandardHelpOptions = true, version = "vfsim 0.1.0",
     description = "A simulated Linux VFS, page cache and block device with pluggable filesystems.",
     subcommands = {IoCommand.class, CompareCommand.class, FsxCommand.class, PluginsCommand.class,
-        CommandLine.HelpCommand.class})
+        MountCommand.class, CommandLine.HelpCommand.class})
 public final class Vfsim implements Runnable {
   @Spec
   CommandSpec spec;
@@ -25,7 +25,7 @@ public final class Vfsim implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "a command is required: io, compare, fsx or plugins");
+        "a command is required: io, compare, fsx, plugins or mount");
   }
 
   public static void main(String[] args) {
