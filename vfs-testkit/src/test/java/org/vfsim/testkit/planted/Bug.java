@@ -19,4 +19,6 @@ enum Bug {
   FSYNC_COMMITS_NOTHING,
   /** {@code statfs} reports more free blocks than there are. */
   STATFS_FREE_EXCEEDS_TOTAL,
+  /** {@code perform_write} skips the fault-in, so an absent source page makes it spin. */
+  SKIPS_FAULT_IN,
 }
