@@ -224,7 +224,7 @@ final class PlantedInode extends SimpleInode<PlantedInode> {
       return;
     }
     psb.machine().pageCache().syncAll(task);
-    psb.persist();
+    psb.persistForFsync();
   }
 
   @Override
