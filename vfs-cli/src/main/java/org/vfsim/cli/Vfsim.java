@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 /** The {@code vfsim} command: the entry point of the launcher script. */
 @Command(name = "vfsim", mixinStandardHelpOptions = true, version = "vfsim 0.1.0",
     description = "A simulated Linux VFS, page cache and block device with pluggable filesystems.",
-    subcommands = {IoCommand.class, CompareCommand.class, FsxCommand.class, PluginsCommand.class,
+    subcommands = {IoCommand.class, CompareCommand.class, FsxCommand.class, CrashCommand.class,
+        PluginsCommand.class,
         CommandLine.HelpCommand.class})
 public final class Vfsim implements Runnable {
   @Spec
@@ -21,7 +22,7 @@ public final class Vfsim implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "a command is required: io, compare, fsx or plugins");
+        "a command is required: io, compare, fsx, crash or plugins");
   }
 
   public static void main(String[] args) {
