@@ -20,7 +20,7 @@ import org.vfsim.syscall.Syscalls;
 class CrashConsistencyTest {
   @Test
   void afterAPowerCutEachFileIsItsLastFsyncOrTheLastCommit() {
-    long seed = Long.getLong("seed", System.nanoTime());
+    long seed = Long.getLong("seed", 0x5EED_0002L); // fixed; -Dseed=N explores
     System.out.println("CrashConsistencyTest seed=" + seed);
     Random rnd = new Random(seed);
     for (int round = 0; round < 20; round++) {

@@ -20,7 +20,7 @@ import org.vfsim.syscall.Syscalls;
 class EquivalenceTest {
   @Test
   void performWriteMatchesTheGenericLoop() {
-    long seed = Long.getLong("seed", System.nanoTime());
+    long seed = Long.getLong("seed", 0x5EED_0001L); // fixed; -Dseed=N explores
     System.out.println("EquivalenceTest seed=" + seed);
     Rig[] rigs = {new Rig("max_chunk_pages=4"), new Rig("")};
     rigs[1].fs().genericWriteForTest = true;

@@ -50,7 +50,7 @@ class ReservationTest {
 
   @Test
   void thousandsOfRandomShortWritesLeakNoReservation() {
-    long seed = Long.getLong("seed", System.nanoTime());
+    long seed = Long.getLong("seed", 0x5EED_0003L); // fixed; -Dseed=N explores
     System.out.println("ReservationTest seed=" + seed);
     Random rnd = new Random(seed);
     Rig r = new Rig("max_chunk_pages=" + (1 + rnd.nextInt(4)));

@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
 /** The {@code vfsim} command: the entry point of the launcher script. */
 @Command(name = "vfsim", mixinStandardHelpOptions = true, version = "vfsim 0.1.0",
     description = "A simulated Linux VFS, page cache and block device with pluggable filesystems.",
-    subcommands = {IoCommand.class, CompareCommand.class, FsxCommand.class, PluginsCommand.class,
-        MountCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {IoCommand.class, CompareCommand.class, FsxCommand.class, CrashCommand.class,
+        MountCommand.class, PluginsCommand.class, CommandLine.HelpCommand.class})
 public final class Vfsim implements Runnable {
   @Spec
   CommandSpec spec;
@@ -25,7 +25,7 @@ public final class Vfsim implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "a command is required: io, compare, fsx, plugins or mount");
+        "a command is required: io, compare, fsx, crash, mount or plugins");
   }
 
   public static void main(String[] args) {

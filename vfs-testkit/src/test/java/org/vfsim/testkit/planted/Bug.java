@@ -19,4 +19,14 @@ enum Bug {
   FSYNC_COMMITS_NOTHING,
   /** {@code statfs} reports more free blocks than there are. */
   STATFS_FREE_EXCEEDS_TOTAL,
+  /** {@code perform_write} skips the fault-in, so an absent source page makes it spin. */
+  SKIPS_FAULT_IN,
+  /** (blocks variant) fsync writes its log record with neither a flush nor FUA. */
+  FSYNC_WITHOUT_FLUSH,
+  /** (blocks variant) a commit forces the superblock out before the area it points to. */
+  SUPER_BEFORE_METADATA,
+  /** (blocks variant) mount ignores the fsync log. */
+  LOG_NOT_REPLAYED,
+  /** (blocks variant) fsync's log record, which maps new blocks, is forced out before their data. */
+  EXTENT_BEFORE_DATA,
 }

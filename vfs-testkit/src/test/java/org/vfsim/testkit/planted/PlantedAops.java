@@ -175,4 +175,39 @@ class PlantedAops implements AddressSpaceOperations {
       return written;
     }
   }
+
+  /**
+   * The planted livelock: {@code generic_perform_write} without its fault-in. A source page that
+   * is not present makes every atomic copy come up empty, nothing is committed, and the loop
+   * retries forever; only a fatal signal ends it (as in the kernel, it checks for one).
+   */
+  static final class NoFaultInPerformWrite extends PlantedAops implements PerformWrite {
+    NoFaultInPerformWrite(PlantedSuperBlock sb) {
+      super(sb);
+    }
+
+    @Override
+    public long performWrite(Kiocb iocb, IovIter from, long pos) {
+      Task task = iocb.task();
+      Mapping mapping = iocb.inode().mapping();
+      long written = 0;
+      while (from.count() > 0) {
+        if (task.fatalSignalPending()) {
+          break;
+        }
+        int off = (int) (pos & (Folio.SIZE - 1));
+        int bytes = (int) Math.min(Folio.SIZE - off, from.count());
+        Folio folio = writeBegin(iocb, mapping, pos, bytes);
+        int copied = from.copyFolioFromIterAtomic(task, folio, off, bytes);
+        int committed = writeEnd(iocb, mapping, pos, bytes, copied, folio);
+        from.revert(copied - committed);
+        pos += committed;
+        written += committed;
+      }
+      if (written == 0 && from.count() > 0) {
+        throw Errno.EINTR.exception("planted: fatal signal");
+      }
+      return written;
+    }
+  }
 }

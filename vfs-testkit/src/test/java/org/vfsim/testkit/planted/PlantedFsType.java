@@ -24,19 +24,30 @@ import org.vfsim.fs.SuperBlock;
 final class PlantedFsType implements FileSystemType {
   final Bug bug;
   final boolean full;
+  final boolean blocks;
 
   PlantedFsType(Bug bug) {
     this(bug, false);
   }
 
   PlantedFsType(Bug bug, boolean full) {
+    this(bug, full, false);
+  }
+
+  private PlantedFsType(Bug bug, boolean full, boolean blocks) {
     this.bug = bug;
-    this.full = full;
+    this.full = full || blocks;
+    this.blocks = blocks;
+  }
+
+  /** The full variant with its metadata in device blocks ({@link PlantedBlockLayout}). */
+  static PlantedFsType onBlocks(Bug bug) {
+    return new PlantedFsType(bug, true, true);
   }
 
   @Override
   public String name() {
-    return "planted-" + (full ? "full-" : "")
+    return "planted-" + (blocks ? "blocks-" : full ? "full-" : "")
         + bug.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }
 
@@ -66,10 +77,14 @@ final class PlantedFsType implements FileSystemType {
   @Override
   public void mkfs(Machine machine, BlockDevice device, MountOptions options) {
     device.removeObject(PlantedSuperBlock.IMAGE);
+    if (blocks) {
+      PlantedBlockLayout.commit(device, new PlantedBlockLayout.Position(),
+          PlantedSuperBlock.emptyImage(), Bug.NONE);
+    }
   }
 
   @Override
   public SuperBlock mount(MountContext ctx) {
-    return new PlantedSuperBlock(ctx, bug, full);
+    return new PlantedSuperBlock(ctx, bug, full, blocks);
   }
 }

@@ -29,6 +29,7 @@ final class PlantedInode extends SimpleInode<PlantedInode> {
     return switch (psb.bug) {
       case FAULTS_UNDER_FOLIO_LOCK -> new PlantedAops.FaultingPerformWrite(psb);
       case OVERCOUNTS_SHORT_WRITE -> new PlantedAops.OvercountingPerformWrite(psb);
+      case SKIPS_FAULT_IN -> new PlantedAops.NoFaultInPerformWrite(psb);
       default -> new PlantedAops(psb);
     };
   }
@@ -223,7 +224,7 @@ final class PlantedInode extends SimpleInode<PlantedInode> {
       return;
     }
     psb.machine().pageCache().syncAll(task);
-    psb.persist();
+    psb.persistForFsync();
   }
 
   @Override

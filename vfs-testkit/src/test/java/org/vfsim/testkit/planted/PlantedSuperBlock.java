@@ -29,16 +29,50 @@ final class PlantedSuperBlock extends SuperBlock {
   static final String IMAGE = "planted-image";
 
   final boolean full;
+  /** Metadata in device blocks ({@link PlantedBlockLayout}) instead of a durable object. */
+  final boolean blocks;
+  private final PlantedBlockLayout.Position position = new PlantedBlockLayout.Position();
+  /** Blocks the last durable image maps: not reused until an image no longer maps them. */
+  private final BitSet pinned = new BitSet();
 
   PlantedSuperBlock(MountContext ctx, Bug bug, boolean full) {
+    this(ctx, bug, full, false);
+  }
+
+  PlantedSuperBlock(MountContext ctx, Bug bug, boolean full, boolean blocks) {
     super(ctx);
     this.bug = bug;
-    this.full = full;
-    this.nblocks = full ? ctx.device().blocks()
+    this.full = full || blocks;
+    this.blocks = blocks;
+    this.nblocks = this.full ? ctx.device().blocks()
         : ctx.options().size("size") / org.vfsim.pagecache.Folio.SIZE;
-    Image image = full ? ctx.device().loadObject(IMAGE) : null;
+    Image image = blocks ? PlantedBlockLayout.load(ctx.device(), position, bug)
+        : this.full ? ctx.device().loadObject(IMAGE) : null;
     this.root = image == null ? new PlantedInode(this, 1, FileType.DIRECTORY, 0755)
         : load(image);
+    if (image != null) {
+      pin(image, true);
+    }
+  }
+
+  /** The image of an empty filesystem (mkfs). */
+  static Image emptyImage() {
+    Image image = new Image();
+    InodeImage root = new InodeImage();
+    root.type = FileType.DIRECTORY;
+    root.mode = 0755;
+    image.inodes.put(1L, root);
+    image.nextIno = 2;
+    return image;
+  }
+
+  private synchronized void pin(Image image, boolean replace) {
+    if (replace) {
+      pinned.clear();
+    }
+    for (InodeImage ii : image.inodes.values()) {
+      ii.blocks.values().forEach(b -> pinned.set((int) (long) b));
+    }
   }
 
   /** The durable metadata: every reachable inode, as a journal commit would hold it. */
@@ -84,7 +118,28 @@ final class PlantedSuperBlock extends SuperBlock {
     if (!full) {
       return;
     }
+    if (blocks) {
+      Image image = image();
+      PlantedBlockLayout.commit(device(), position, image, bug);
+      pin(image, true);
+      return;
+    }
     device().flush(); // data before the metadata that points at it
+    device().storeObject(IMAGE, image());
+  }
+
+  /** fsync: the log record in the blocks variant, else a commit. */
+  void persistForFsync() {
+    if (!blocks) {
+      persist();
+      return;
+    }
+    Image image = image();
+    PlantedBlockLayout.log(device(), position, image, bug);
+    pin(image, false);
+  }
+
+  private Image image() {
     Image image = new Image();
     java.util.ArrayDeque<PlantedInode> todo = new java.util.ArrayDeque<>();
     todo.add(root);
@@ -106,7 +161,7 @@ final class PlantedSuperBlock extends SuperBlock {
     synchronized (this) {
       image.nextIno = nextIno;
     }
-    device().storeObject(IMAGE, image);
+    return image;
   }
 
   @Override
@@ -160,7 +215,10 @@ final class PlantedSuperBlock extends SuperBlock {
   /** Writeback turns a page's reservation into a block. */
   synchronized long allocateReserved() {
     reserved--;
-    int b = bitmap.nextClearBit(0);
+    int b = bitmap.nextClearBit(blocks ? PlantedBlockLayout.DATA_START : 0);
+    while (pinned.get(b)) {
+      b = bitmap.nextClearBit(b + 1);
+    }
     bitmap.set(b);
     return b;
   }
