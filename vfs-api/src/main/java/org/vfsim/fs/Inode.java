@@ -255,6 +255,17 @@ public abstract class Inode {
     }
   }
 
+  /**
+   * {@code vfs_fsync_range}: writes back and waits for the pages of {@code [start, end]}, then
+   * the filesystem's {@link #fsync}. What {@code fsync(2)} and {@code msync(MS_SYNC)} both call.
+   */
+  public final void fsyncRange(Task task, long start, long end, boolean datasync) {
+    if (!isDirectory()) {
+      sb.machine().pageCache().writeAndWait(task, mapping(), start, end);
+    }
+    fsync(task, start, end, datasync);
+  }
+
   /** {@code fiemap} of {@code [start, start+len)}, after a sync if the caller asked for it. */
   public List<FiemapExtent> fiemap(Task task, long start, long len) {
     throw Errno.EOPNOTSUPP.exception("fiemap");

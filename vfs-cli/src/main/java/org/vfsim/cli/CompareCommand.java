@@ -48,6 +48,11 @@ final class CompareCommand implements Callable<Integer> {
       description = "device size of each variant (default: ${DEFAULT-VALUE})")
   String size;
 
+  @Option(names = "--dataless",
+      description = {"devices store metadata only, not file data: memory grows with metadata,"
+          + " for large aging studies; the cold read then reads zeros (the report says so)"})
+  boolean dataless;
+
   CompareCommand(CliContext ctx) {
     this.ctx = ctx;
   }
@@ -100,12 +105,12 @@ final class CompareCommand implements Callable<Integer> {
       Variant v = variants.get(i);
       int index = i;
       bar.update(i, variants.size(), v.label());
-      results.add(ComparisonRun.run(ctx.registry(), v, w, seed, bytes,
+      results.add(ComparisonRun.run(ctx.registry(), v, w, seed, bytes, dataless,
           round -> bar.update(index, variants.size(), v.label() + " round " + round)));
     }
     bar.finish();
     ComparisonReport report = new ComparisonReport(w.name(), w.description(), seed, bytes,
-        results);
+        results, dataless);
     ctx.out().print(report.table());
     for (Path p : report.writeTo(out)) {
       ctx.out().println("wrote " + p);

@@ -30,9 +30,17 @@ final class ComparisonReport {
   private final long seed;
   private final long deviceBytes;
   private final List<VariantResult> results;
+  private final boolean dataless;
 
   ComparisonReport(String workload, String description, long seed, long deviceBytes,
       List<VariantResult> results) {
+    this(workload, description, seed, deviceBytes, results, false);
+  }
+
+  /** {@code dataless}: the devices stored no file data (the report says so). */
+  ComparisonReport(String workload, String description, long seed, long deviceBytes,
+      List<VariantResult> results, boolean dataless) {
+    this.dataless = dataless;
     this.workload = workload;
     this.description = description;
     this.seed = seed;
@@ -61,7 +69,8 @@ final class ComparisonReport {
 
   String table() {
     StringBuilder sb = new StringBuilder();
-    sb.append(f("workload %s (seed %d, device %d MiB): %s%n", workload, seed, deviceBytes >> 20,
+    sb.append(f("workload %s (seed %d, device %d MiB%s): %s%n", workload, seed, deviceBytes >> 20,
+        dataless ? ", dataless: file data not stored, cold reads return zeros" : "",
         description));
     String head = f("%-28s %6s %7s %8s %6s %9s %6s %6s %10s %10s %10s %6s%n", "variant", "files",
         "extents", "ext/file", "layout", "free-ext", "WA", "SA", "HDD-w ms", "SSD-w ms",
@@ -222,7 +231,8 @@ final class ComparisonReport {
     StringBuilder sb = new StringBuilder();
     sb.append("{\"workload\":").append(jstr(workload)).append(",\"description\":")
         .append(jstr(description)).append(",\"seed\":").append(seed)
-        .append(",\"deviceBytes\":").append(deviceBytes).append(",\"variants\":[");
+        .append(",\"deviceBytes\":").append(deviceBytes).append(",\"dataless\":").append(dataless)
+        .append(",\"variants\":[");
     for (int i = 0; i < results.size(); i++) {
       VariantResult r = results.get(i);
       sb.append(i == 0 ? "" : ",").append("\n{\"variant\":").append(jstr(r.variant().label()))
@@ -446,8 +456,8 @@ final class ComparisonReport {
         .append("td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}")
         .append("td:first-child,th:first-child{text-align:left}.failed{color:#b00}</style>")
         .append("</head><body>\n<h1>vfsim compare: ").append(esc(workload)).append("</h1>\n<p>")
-        .append(esc(description)).append(f(" &mdash; seed %d, device %d MiB.</p>\n", seed,
-            deviceBytes >> 20));
+        .append(esc(description)).append(f(" &mdash; seed %d, device %d MiB%s.</p>\n", seed,
+            deviceBytes >> 20, dataless ? ", dataless (file data not stored)" : ""));
     sb.append("<h2>Summary</h2>\n<table><tr>");
     for (String c : CSV_COLUMNS) {
       if (!c.endsWith("_options") && !c.equals("fs")) {
