@@ -439,6 +439,14 @@ public final class BlockDevice {
     objects.remove(key);
   }
 
+  /**
+   * Whether a filesystem keeps state in the {@link #storeObject} bridge: such a device's blocks
+   * alone do not hold the filesystem, so a raw image of them would lose its metadata.
+   */
+  public synchronized boolean hasStoredObjects() {
+    return !objects.isEmpty();
+  }
+
   // ---- fault injection -----------------------------------------------------------------------
 
   /** Makes reads of {@code block} fail with EIO until cleared. */
@@ -472,52 +480,6 @@ public final class BlockDevice {
   }
 
   // ---- images --------------------------------------------------------------------------------
-
-  /** Writes the device's durable state (media after a flush, metadata images) for {@code --image}. */
-  public synchronized void saveTo(ObjectOutputStream out) throws IOException {
-    drainCache();
-    out.writeUTF(name);
-    out.writeLong(blocks * blockSize);
-    out.writeInt(blockSize);
-    out.writeBoolean(dataless);
-    out.writeInt(writeCacheLimit);
-    out.writeInt(media.size());
-    for (Map.Entry<Long, byte[]> e : media.entrySet()) {
-      out.writeLong(e.getKey());
-      out.write(e.getValue());
-    }
-    out.writeInt(objects.size());
-    for (Map.Entry<String, byte[]> e : objects.entrySet()) {
-      out.writeUTF(e.getKey());
-      out.writeInt(e.getValue().length);
-      out.write(e.getValue());
-    }
-  }
-
-  /** Reads a device written by {@link #saveTo}. Counters start at zero. */
-  public static BlockDevice loadFrom(ObjectInputStream in) throws IOException {
-    String name = in.readUTF();
-    long size = in.readLong();
-    int bs = in.readInt();
-    boolean dataless = in.readBoolean();
-    int cache = in.readInt();
-    BlockDevice d = new BlockDevice(name, size, bs, dataless, cache);
-    int n = in.readInt();
-    for (int i = 0; i < n; i++) {
-      long b = in.readLong();
-      byte[] data = new byte[bs];
-      in.readFully(data);
-      d.restoreBlock(b, data);
-    }
-    int m = in.readInt();
-    for (int i = 0; i < m; i++) {
-      String key = in.readUTF();
-      byte[] data = new byte[in.readInt()];
-      in.readFully(data);
-      d.objects.put(key, data);
-    }
-    return d;
-  }
 
   /** Blocks with stored (non-zero) content, cached or on media, for tests and images. */
   public synchronized List<Long> storedBlocks() {

@@ -190,16 +190,6 @@ public abstract class Inode {
     this.ctime = ctimeNanos;
   }
 
-  /**
-   * {@code utimensat} with explicit times: atime and mtime as given, ctime becomes now (the
-   * kernel's {@code notify_change} always stamps ctime).
-   */
-  public final void setTimes(long atimeNanos, long mtimeNanos) {
-    this.atime = atimeNanos;
-    this.mtime = mtimeNanos;
-    touchCtime();
-  }
-
   /** Users: open files and mappings. The inode is evicted when this and the link count reach 0. */
   public final synchronized int users() {
     return users;
@@ -326,6 +316,17 @@ public abstract class Inode {
     if (sb.device() != null) {
       sb.device().flush();
     }
+  }
+
+  /**
+   * {@code vfs_fsync_range}: writes back and waits for the pages of {@code [start, end]}, then
+   * the filesystem's {@link #fsync}. What {@code fsync(2)} and {@code msync(MS_SYNC)} both call.
+   */
+  public final void fsyncRange(Task task, long start, long end, boolean datasync) {
+    if (!isDirectory()) {
+      sb.machine().pageCache().writeAndWait(task, mapping(), start, end);
+    }
+    fsync(task, start, end, datasync);
   }
 
   /** {@code fiemap} of {@code [start, start+len)}, after a sync if the caller asked for it. */

@@ -68,7 +68,7 @@ public final class MountOptions {
     }
   }
 
-  /** Parses a byte count with an optional k, m, g or t suffix (powers of 1024). */
+  /** Parses a byte count with an optional k, m, g, t, p or e suffix (powers of 1024). */
   public static long parseSize(String option, String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
     long mult = 1;
@@ -83,6 +83,8 @@ public final class MountOptions {
         case 'm' -> mult = 1L << 20;
         case 'g' -> mult = 1L << 30;
         case 't' -> mult = 1L << 40;
+        case 'p' -> mult = 1L << 50;
+        case 'e' -> mult = 1L << 60;
         default -> mult = 1;
       }
       if (mult != 1) {

@@ -28,6 +28,8 @@ public final class Vfs {
   /** {@code FIEMAP_FLAG_SYNC}: write back dirty data before mapping. */
   public static final int FIEMAP_FLAG_SYNC = 1;
   private static final int NAME_MAX = 255;
+  /** Linux's PATH_MAX counts the terminating NUL: a path of 4096 characters is too long. */
+  private static final int PATH_MAX = 4096;
 
   private final Machine machine;
   private final Map<String, Mount> mounts = new LinkedHashMap<>();
@@ -120,6 +122,10 @@ public final class Vfs {
     if (path == null || path.isEmpty()) {
       throw Errno.ENOENT.exception("empty path");
     }
+    if (path.length() >= PATH_MAX) {
+      // getname() refuses it before any lookup.
+      throw Errno.ENAMETOOLONG.exception("path of " + path.length() + " characters");
+    }
     if (!path.startsWith("/")) {
       path = "/" + path;
     }
@@ -140,6 +146,12 @@ public final class Vfs {
       parts.add(c);
     }
     return "/" + String.join("/", parts);
+  }
+
+  /** Whether the last component must be a directory: a trailing slash, "." or "..". */
+  private static boolean endsInDirectory(String path) {
+    String last = path.substring(path.lastIndexOf('/') + 1);
+    return path.endsWith("/") || last.equals(".") || last.equals("..");
   }
 
   private synchronized Inode rootOfMountAt(String p, Inode dflt) {
@@ -165,6 +177,10 @@ public final class Vfs {
       }
       at.append('/').append(c);
       cur = rootOfMountAt(at.toString(), next);
+    }
+    if (!cur.isDirectory() && endsInDirectory(path)) {
+      // A trailing slash makes the walk LOOKUP_DIRECTORY: stat("file/") is ENOTDIR.
+      throw Errno.ENOTDIR.exception(path);
     }
     return cur;
   }
@@ -212,7 +228,13 @@ public final class Vfs {
     }
     boolean wantWrite = acc != OpenFile.O_RDONLY;
     Inode inode;
+    String normalized = normalize(path); // ENAMETOOLONG and ENOENT before anything else
+    boolean mustBeDir = endsInDirectory(path);
     if ((flags & OpenFile.O_CREAT) != 0) {
+      if (mustBeDir || normalized.equals("/")) {
+        // open_last_lookups(): O_CREAT on "dir/", ".", ".." or "/" is EISDIR.
+        throw Errno.EISDIR.exception(path);
+      }
       Parent parent = resolveParent(path);
       Inode dir = parent.dir();
       dir.rwsem().lock(task);
@@ -239,7 +261,8 @@ public final class Vfs {
       if (wantWrite || (flags & OpenFile.O_TRUNC) != 0) {
         throw Errno.EISDIR.exception(path);
       }
-    } else if ((flags & OpenFile.O_DIRECTORY) != 0) {
+    } else if ((flags & OpenFile.O_DIRECTORY) != 0 || mustBeDir) {
+      // A trailing slash makes the lookup LOOKUP_DIRECTORY: "file/" is ENOTDIR.
       throw Errno.ENOTDIR.exception(path);
     }
     checkPermission(task, inode, acc != OpenFile.O_WRONLY, wantWrite);
@@ -445,18 +468,8 @@ public final class Vfs {
   /** {@code vfs_fsync_range}: write back and wait, then the filesystem's fsync. */
   public void fsync(Task task, OpenFile file, boolean datasync) {
     try (InodeUse use = file.inode().use(task, "vfs_fsync")) {
-      doFsync(task, file, datasync);
+      file.inode().fsyncRange(task, 0, Long.MAX_VALUE, datasync);
     }
-  }
-
-  private void doFsync(Task task, OpenFile file, boolean datasync) {
-    Inode inode = file.inode();
-    if (inode.isDirectory()) {
-      inode.fsync(task, 0, Long.MAX_VALUE, datasync);
-      return;
-    }
-    machine.pageCache().writeAndWait(task, inode.mapping(), 0, Long.MAX_VALUE);
-    inode.fsync(task, 0, Long.MAX_VALUE, datasync);
   }
 
   /** {@code sync(2)}: every dirty page of every filesystem, then each {@code sync_fs}. */

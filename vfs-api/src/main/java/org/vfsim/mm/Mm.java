@@ -336,8 +336,8 @@ public final class Mm {
   }
 
   /**
-   * {@code msync}: with {@code MS_SYNC}, writes back and waits for the file pages of shared
-   * mappings in the range; with {@code MS_ASYNC} it does nothing, as Linux does.
+   * {@code msync}: with {@code MS_SYNC}, makes the file pages of shared mappings in the range
+   * durable as {@code fdatasync} over that range would; with {@code MS_ASYNC} it does nothing, as Linux does.
    */
   public void msync(Task task, long addr, long len, int flags) {
     checkRange(addr, len);
@@ -364,8 +364,9 @@ public final class Mm {
         long e = Math.min(end, v.end());
         long fileStart = v.filePageOf(s) << Folio.SHIFT;
         long fileEnd = (v.filePageOf(e - 1) << Folio.SHIFT) + Folio.SIZE - 1;
-        Mapping m = v.file().inode().mapping();
-        m.cache().writeAndWait(task, m, fileStart, fileEnd);
+        // Linux's msync(MS_SYNC) calls vfs_fsync_range(file, start, end, datasync=1): the
+        // filesystem's fsync, which flushes the device cache, not just a write and wait.
+        v.file().inode().fsyncRange(task, fileStart, fileEnd, true);
       }
     }
   }

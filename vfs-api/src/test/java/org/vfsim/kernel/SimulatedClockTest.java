@@ -39,4 +39,20 @@ class SimulatedClockTest {
     clock.advance(Duration.ofSeconds(20));
     assertEquals(4, ticks.size());
   }
+
+  @Test
+  void resumingAtASavedTimeSkipsTheTicksInBetweenAndShiftsPendingTimers() {
+    SimulatedClock clock = new SimulatedClock();
+    List<Long> ticks = new ArrayList<>();
+    clock.scheduleAtFixedRate(Duration.ofSeconds(5), () -> ticks.add(clock.seconds()));
+    // A year of 5 s ticks replayed one by one would be 6 million runs; resuming runs none.
+    long year = Duration.ofDays(365).toNanos();
+    clock.resumeAt(year);
+    assertEquals(List.of(), ticks);
+    assertEquals(year, clock.nanoTime());
+    clock.advance(Duration.ofSeconds(11));
+    long base = year / 1_000_000_000L;
+    assertEquals(List.of(base + 5, base + 10), ticks);
+    assertThrows(IllegalArgumentException.class, () -> clock.resumeAt(0));
+  }
 }

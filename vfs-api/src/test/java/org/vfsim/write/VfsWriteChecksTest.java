@@ -44,6 +44,34 @@ class VfsWriteChecksTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"ramfs", "pwfs"})
+  void pathWalkErrorsAreTheKernels(String fs) {
+    Fixture f = Fixture.boot(fs, "");
+    f.sys.close(f.create("file"));
+    // A trailing slash asks for a directory: a regular file is ENOTDIR, and O_CREAT of one EISDIR.
+    assertErrno(Errno.ENOTDIR, () -> f.sys.open("/mnt/file/", OpenFile.O_RDONLY));
+    assertErrno(Errno.ENOTDIR, () -> f.sys.open("/mnt/file/", OpenFile.O_RDWR));
+    assertErrno(Errno.EISDIR,
+        () -> f.sys.open("/mnt/file/", OpenFile.O_RDWR | OpenFile.O_CREAT));
+    assertErrno(Errno.EISDIR, () -> f.sys.open("/mnt/new/", OpenFile.O_RDWR | OpenFile.O_CREAT));
+    // "..", "." and "/" name directories: opening one to write, or creating it, is EISDIR.
+    assertErrno(Errno.EISDIR, () -> f.sys.open("/mnt/..", OpenFile.O_RDWR | OpenFile.O_CREAT));
+    assertErrno(Errno.EISDIR, () -> f.sys.open("/mnt/.", OpenFile.O_RDWR | OpenFile.O_CREAT));
+    assertErrno(Errno.EISDIR, () -> f.sys.open("/mnt/..", OpenFile.O_RDWR));
+    // PATH_MAX (4096) includes the NUL: 4096 characters is too long, before any lookup.
+    String tooLong = "/mnt/" + "a/".repeat(2046);
+    assertEquals(4097, tooLong.length());
+    assertErrno(Errno.ENAMETOOLONG, () -> f.sys.open(tooLong, OpenFile.O_RDONLY));
+    assertErrno(Errno.ENAMETOOLONG,
+        () -> f.sys.open(tooLong.substring(1), OpenFile.O_RDWR | OpenFile.O_CREAT));
+    assertErrno(Errno.ENOENT, () -> f.sys.open("/mnt/" + "a/".repeat(100) + "x",
+        OpenFile.O_RDONLY));
+    int fd = f.sys.open("/mnt/file", OpenFile.O_RDONLY);
+    f.sys.close(fd);
+    f.checkInvariants();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ramfs", "pwfs"})
   void negativeOffsetIsEinvalAndZeroCountWritesNothing(String fs) {
     Fixture f = Fixture.boot(fs, "");
     int fd = f.create("f");

@@ -80,6 +80,11 @@ final class CompareCommand implements Callable<Integer> {
       description = "device size of each variant (default: ${DEFAULT-VALUE})")
   String size;
 
+  @Option(names = "--dataless",
+      description = {"devices store metadata only, not file data: memory grows with metadata,"
+          + " for large aging studies; the cold read then reads zeros (the report says so)"})
+  boolean dataless;
+
   CompareCommand(CliContext ctx) {
     this.ctx = ctx;
   }
@@ -147,11 +152,11 @@ final class CompareCommand implements Callable<Integer> {
         .forEach(t -> ctx.out().println("vfsim compare: " + t.name() + " from "
             + PluginsCommand.origin(t)));
     Provenance prov = Provenance.of(commandLine(), variants.stream()
-        .map(v -> ctx.registry().get(v.fs())).distinct().toList(), seedList, false);
+        .map(v -> ctx.registry().get(v.fs())).distinct().toList(), seedList, dataless);
     List<RunSpec> mine = part == null ? runs
         : runs.stream().filter(r -> r.index() % part[1] == part[0] - 1).toList();
     ProgressBar bar = new ProgressBar(ctx.err(), ctx.terminal(), "compare");
-    List<VariantResult> results = StudyRunner.run(ctx.registry(), w, mine,
+    List<VariantResult> results = StudyRunner.run(ctx.registry(), w, mine, dataless,
         jobs != null ? jobs : Runtime.getRuntime().availableProcessors(), bar);
     bar.finish();
     if (part != null) {

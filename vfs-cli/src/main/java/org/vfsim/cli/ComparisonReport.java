@@ -116,8 +116,9 @@ final class ComparisonReport {
 
   String table() {
     StringBuilder sb = new StringBuilder();
-    sb.append(f("workload %s (%s, device %d MiB): %s%n", workload, seedsText(),
-        plan.deviceBytes() >> 20, description));
+    sb.append(f("workload %s (%s, device %d MiB%s): %s%n", workload, seedsText(),
+        plan.deviceBytes() >> 20, provenance.dataless()
+            ? ", dataless: file data not stored, cold reads return zeros" : "", description));
     String head = f("%-28s %6s %7s %8s %6s %9s %6s %6s %10s %10s %10s %6s%n", "variant", "files",
         "extents", "ext/file", "layout", "free-ext", "WA", "SA", "HDD-w ms", "SSD-w ms",
         "cold-HDD", "seeks");
@@ -300,6 +301,7 @@ final class ComparisonReport {
         .append(",\"sweep\":").append(plan.sweep() == null ? "null"
             : jstr(plan.sweep().kind().name().toLowerCase(Locale.ROOT) + ":" + plan.sweep().name()))
         .append(",\"deviceBytes\":").append(plan.deviceBytes())
+        .append(",\"dataless\":").append(provenance.dataless())
         .append(",\"provenance\":").append(provenance.json())
         .append(",\"warnings\":[")
         .append(String.join(",", warnings.stream().map(ComparisonReport::jstr).toList()))

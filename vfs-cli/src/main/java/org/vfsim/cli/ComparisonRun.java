@@ -30,10 +30,17 @@ final class ComparisonRun {
   /** Never throws for a failing plugin: the failure (with its errno) is the result. */
   static VariantResult run(PluginRegistry registry, Variant v, Workload w, long seed,
       long deviceBytes, Consumer<Integer> onRound) {
+    return run(registry, v, w, seed, deviceBytes, false, onRound);
+  }
+
+  /** With {@code dataless}, the device stores metadata only (memory follows metadata). */
+  static VariantResult run(PluginRegistry registry, Variant v, Workload w, long seed,
+      long deviceBytes, boolean dataless, Consumer<Integer> onRound) {
     SimulatedSystem system;
     try {
       FileSystemType type = registry.get(v.fs());
-      system = SimulatedSystem.create(type, deviceBytes, v.mkfsOptions(), v.mountOptions());
+      system = SimulatedSystem.create(type, deviceBytes, v.mkfsOptions(), v.mountOptions(),
+          dataless);
     } catch (ErrnoException e) {
       return VariantResult.failed(v, e.errno().name() + ": " + CliFailure.describe(e));
     }

@@ -36,8 +36,9 @@ final class FsxCommand implements Callable<Integer> {
       description = "replay a recorded failing sequence instead of a random run")
   Path replay;
 
-  @Option(names = "--replay-out", paramLabel = "FILE", defaultValue = "fsx.replay",
-      description = "where a failing run writes its replay file (default: ${DEFAULT-VALUE})")
+  @Option(names = "--replay-out", paramLabel = "FILE",
+      description = "where a failing run writes its replay file (default: the temporary"
+          + " directory, vfsim-fsx-NAME-SEED.replay)")
   Path replayOut;
 
   @Option(names = "--size", paramLabel = "SIZE", description = "device size (default 256m)")
@@ -57,6 +58,27 @@ final class FsxCommand implements Callable<Integer> {
     this.ctx = ctx;
   }
 
+  /**
+   * Makes and mounts the filesystem once as configured, so that a size or option it refuses is a
+   * usage error now, not a checker failure (with a replay file) after the first operation.
+   */
+  private static void checkConfiguration(FileSystemType type, Fsx.Options o) {
+    if (!type.has(org.vfsim.fs.Capability.BLOCK_DEVICE)) {
+      return;
+    }
+    try {
+      SimulatedSystem.create(type, o.deviceBytes(), o.mkfsOptions(), o.mountOptions())
+          .unmount();
+    } catch (org.vfsim.syscall.ErrnoException e) {
+      throw new CliFailure("fsx: " + type.name() + " on a " + o.deviceBytes()
+          + "-byte device" + (o.mkfsOptions().isEmpty() ? "" : " (mkfs " + o.mkfsOptions() + ")")
+          + (o.mountOptions().isEmpty() ? "" : " (mount " + o.mountOptions() + ")")
+          + ": " + CliFailure.describe(e), 2);
+    } catch (CliFailure e) {
+      throw new CliFailure("fsx: " + e.getMessage(), 2);
+    }
+  }
+
   @Override
   public Integer call() {
     FileSystemType type = ctx.registry().get(fs);
@@ -69,7 +91,9 @@ final class FsxCommand implements Callable<Integer> {
       if (replay != null) {
         result = Fsx.replay(type, replay, out);
       } else {
-        Fsx.Options o = Fsx.Options.defaults(seed, operations).withReplayOut(replayOut);
+        Path out1 = replayOut != null ? replayOut : Path.of(System.getProperty(
+            "java.io.tmpdir"), "vfsim-fsx-" + fs + "-" + seed + ".replay");
+        Fsx.Options o = Fsx.Options.defaults(seed, operations).withReplayOut(out1);
         if (size != null) {
           o = o.withDeviceBytes(MountOptions.parseSize("--size", size));
         }
@@ -82,6 +106,7 @@ final class FsxCommand implements Callable<Integer> {
         if (maxFileSize != null) {
           o = o.withMaxFileSize(MountOptions.parseSize("--max-file-size", maxFileSize));
         }
+        checkConfiguration(type, o);
         out.println("fsx: " + fs + ", seed " + seed + ", " + operations + " operations");
         result = Fsx.run(type, o, out);
       }

@@ -216,8 +216,9 @@ final class HtmlReport {
         .append("td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}")
         .append("td:first-child,th:first-child{text-align:left}.failed{color:#b00}</style>")
         .append("</head><body>\n<h1>vfsim compare: ").append(esc(report.workload())).append("</h1>\n<p>")
-        .append(esc(report.description())).append(f(" &mdash; %s, device %d MiB.</p>\n", report.seedsText(),
-            plan.deviceBytes() >> 20));
+        .append(esc(report.description())).append(f(" &mdash; %s, device %d MiB%s.</p>\n", report.seedsText(),
+            plan.deviceBytes() >> 20, report.provenance().dataless()
+                ? ", dataless (file data not stored)" : ""));
     for (String w : report.warnings()) {
       sb.append("<p class=\"failed\"><b>Warning:</b> ").append(esc(w)).append("</p>\n");
     }

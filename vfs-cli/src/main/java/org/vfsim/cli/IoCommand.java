@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,24 +54,35 @@ final class IoCommand implements Callable<Integer> {
   List<String> commands = new ArrayList<>();
 
   @Option(names = "--fs", paramLabel = "NAME",
-      description = "filesystem: ext2ish, xfsish, btrfsish or ramfs (default: ${DEFAULT-VALUE})")
-  String fs = DEFAULT_FS;
+      description = "filesystem: ext2ish, xfsish, btrfsish or ramfs (default: " + DEFAULT_FS
+          + ")")
+  String fs;
 
   @Option(names = "--mkfs", paramLabel = "OPTS", description = "mkfs options (see vfsim plugins)")
-  String mkfsOptions = "";
+  String mkfsOptions;
 
   @Option(names = "--mount", paramLabel = "OPTS", description = "mount options (see vfsim plugins)")
-  String mountOptions = "";
+  String mountOptions;
 
   @Option(names = "--size", paramLabel = "SIZE",
-      description = "device size, k/m/g/t suffixes (default: ${DEFAULT-VALUE})")
-  String size = DEFAULT_SIZE;
+      description = "device size, k/m/g/t/p suffixes (default: " + DEFAULT_SIZE + ")")
+  String size;
+
+  @Option(names = "--dataless",
+      description = {"do not store file data on the device, only metadata: memory grows with"
+          + " metadata only; data whose pages are reclaimed reads back as zeros"})
+  boolean dataless;
 
   @Option(names = "--image", paramLabel = "PATH",
-      description = {"keep the simulated machine in this file between invocations (created if"
-          + " missing; --fs/--mkfs/--size apply only then); the clock resumes at exactly the"
-          + " saved time"})
+      description = {"keep the simulated machine in this file between invocations: the"
+          + " device's bytes in a sparse file, then a trailer (created if missing; --fs, --mkfs,"
+          + " --mount, --size and --dataless apply only then, and must match an existing"
+          + " image); the run holds a lock on it (shared with -r, which never saves it)"})
   Path image;
+
+  @Option(names = "--no-wait",
+      description = "fail at once instead of waiting when another run holds the image's lock")
+  boolean noWait;
 
   @Parameters(paramLabel = "FILE", arity = "0..*",
       description = "files to open, relative to the simulated filesystem's root")
@@ -87,7 +97,33 @@ final class IoCommand implements Callable<Integer> {
     if (direct) {
       throw new CliFailure("-d: O_DIRECT is not simulated (vfsim models the buffered write path)");
     }
-    SimulatedSystem system = boot();
+    if (image == null) {
+      return run(boot(null));
+    }
+    // Every check of the image's path comes before any work, and the lock before loading it.
+    MachineImage.Target target = MachineImage.check(image, !readOnly);
+    if (target.exists()) {
+      MachineImage.readTrailer(target); // a bad image is refused without waiting for the lock
+    } else if (readOnly) {
+      throw new CliFailure(image + ": No such file or directory (-r only reads an image)");
+    }
+    try (ImageLock lock = ImageLock.acquire(target.real(), image, readOnly, noWait,
+        ctx.err())) {
+      if (!readOnly) {
+        MachineImage.removeStaleTemporaries(target);
+      }
+      // Checked again under the lock: another run may have created or replaced it meanwhile.
+      MachineImage.Target now = MachineImage.check(image, !readOnly);
+      SimulatedSystem system = boot(now);
+      int status = run(system);
+      if (!readOnly) {
+        system.saveImage(now);
+      }
+      return status;
+    }
+  }
+
+  private int run(SimulatedSystem system) throws IOException {
     XfsIoShell shell = new XfsIoShell(system, ctx.out(), ctx.err());
     int flags = (readOnly ? OpenFile.O_RDONLY : OpenFile.O_RDWR)
         | (create ? OpenFile.O_CREAT : 0) | (truncate ? OpenFile.O_TRUNC : 0)
@@ -115,26 +151,50 @@ final class IoCommand implements Callable<Integer> {
     }
     shell.closeAll();
     ctx.out().flush();
-    if (image != null) {
-      system.saveImage(image);
-    }
     return status;
   }
 
-  private SimulatedSystem boot() throws IOException {
-    if (image != null && Files.exists(image)) {
-      SimulatedSystem s = SimulatedSystem.loadImage(ctx.registry(), image);
-      if (!fs.equals(DEFAULT_FS) && !fs.equals(s.type().name())) {
-        throw new CliFailure(image + " holds a " + s.type().name() + " filesystem, not " + fs);
+  private SimulatedSystem boot(MachineImage.Target target) {
+    if (target != null && target.exists()) {
+      ImageTrailer t = MachineImage.readTrailer(target);
+      String what = t.fsType() + " filesystem of " + t.deviceBytes() + " bytes";
+      if (fs != null && !fs.equals(t.fsType())) {
+        throw new CliFailure(image + " holds a " + what + ", not " + fs
+            + " (--fs applies only when the image is created)");
       }
-      return s;
+      if (size != null && MountOptions.parseSize("--size", size) != t.deviceBytes()) {
+        throw new CliFailure(image + " holds a " + what + "; --size " + size
+            + " differs (--size applies only when the image is created)");
+      }
+      if (mkfsOptions != null && !mkfsOptions.equals(t.mkfsOptions())) {
+        throw new CliFailure(image + " holds a " + what + " made with --mkfs '"
+            + t.mkfsOptions() + "'; --mkfs '" + mkfsOptions + "' differs");
+      }
+      if (mountOptions != null && !mountOptions.equals(t.mountOptions())) {
+        throw new CliFailure(image + " holds a " + what + " mounted with --mount '"
+            + t.mountOptions() + "'; --mount '" + mountOptions + "' differs (the image keeps"
+            + " its mount options)");
+      }
+      if (dataless && !t.dataless()) {
+        throw new CliFailure(image + " holds a device with its data; --dataless applies only"
+            + " when the image is created");
+      }
+      return SimulatedSystem.loadImage(ctx.registry(), target, t);
     }
-    FileSystemType type = ctx.registry().get(fs);
-    if (image != null && !type.has(org.vfsim.fs.Capability.BLOCK_DEVICE)) {
-      throw new CliFailure("--image needs a filesystem on a block device; " + fs
+    String fsName = fs != null ? fs : DEFAULT_FS;
+    FileSystemType type = ctx.registry().get(fsName);
+    if (target != null && !type.has(org.vfsim.fs.Capability.BLOCK_DEVICE)) {
+      throw new CliFailure("--image needs a filesystem on a block device; " + fsName
           + " keeps nothing on one");
     }
-    long bytes = MountOptions.parseSize("--size", size);
-    return SimulatedSystem.create(type, bytes, mkfsOptions, mountOptions);
+    long bytes = MountOptions.parseSize("--size", size != null ? size : DEFAULT_SIZE);
+    SimulatedSystem s = SimulatedSystem.create(type, bytes, mkfsOptions != null ? mkfsOptions
+        : "", mountOptions != null ? mountOptions : "", dataless);
+    if (target != null && s.keepsMetadataOffDevice()) {
+      throw new CliFailure("--image: " + fsName + " still keeps its metadata outside the"
+          + " device's blocks (until its on-disk format lands), so an image of the device"
+          + " would lose it; run without --image");
+    }
+    return s;
   }
 }

@@ -2,9 +2,6 @@ package org.vfsim.cli;
 
 import static com.google.common.base.Preconditions.checkState;
 
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 import org.vfsim.Configuration;
@@ -49,6 +46,15 @@ final class SimulatedSystem {
   /** mkfs on a new device of {@code sizeBytes}, then mount. */
   static SimulatedSystem create(FileSystemType type, long sizeBytes, String mkfsOptions,
       String mountOptions) {
+    return create(type, sizeBytes, mkfsOptions, mountOptions, false);
+  }
+
+  /**
+   * mkfs on a new device of {@code sizeBytes}, then mount; a {@code dataless} device stores
+   * metadata blocks only (file data reads back as zeros once its pages are reclaimed).
+   */
+  static SimulatedSystem create(FileSystemType type, long sizeBytes, String mkfsOptions,
+      String mountOptions, boolean dataless) {
     Machine m = bootMachine();
     BlockDevice dev = null;
     if (type.has(Capability.BLOCK_DEVICE)) {
@@ -56,7 +62,7 @@ final class SimulatedSystem {
         throw new CliFailure("--size " + sizeBytes + ": a device holds at least one "
             + BLOCK_SIZE + "-byte block");
       }
-      dev = m.newDevice(type.name(), sizeBytes, BLOCK_SIZE, false);
+      dev = m.newDevice(type.name(), sizeBytes, BLOCK_SIZE, dataless);
       m.mkfs(type, dev, mkfsOptions);
     }
     m.mount(type, dev, mountOptions, MOUNT_POINT);
@@ -112,45 +118,60 @@ final class SimulatedSystem {
 
   // ---- images --------------------------------------------------------------------------------
 
+  /** Whether the filesystem keeps state outside the device's blocks (the storeObject bridge). */
+  boolean keepsMetadataOffDevice() {
+    return device != null && device.hasStoredObjects();
+  }
+
   /**
-   * Unmounts and writes the machine to {@code image} atomically: the filesystem type, its mkfs
-   * and mount options, the simulated clock's time (nanoseconds since the first boot) and the
-   * device.
+   * Unmounts and writes the machine to {@code image} atomically: the device's blocks, then the
+   * filesystem type, its mkfs and mount options and the simulated clock's time.
    */
-  void saveImage(Path image) throws IOException {
+  void saveImage(MachineImage.Target image) {
     checkState(device != null, "no device");
     unmount();
-    MachineImage.write(image, out -> writePayload(out));
+    if (keepsMetadataOffDevice()) {
+      throw new CliFailure(image.shown() + ": not saved: " + type.name() + " still keeps its"
+          + " metadata outside the device's blocks, which an image does not hold");
+    }
+    MachineImage.write(image, device, new ImageTrailer(type.name(), mkfsOptions, mountOptions,
+        machine.clock().nanoTime(), device.sizeBytes(), device.blockSize(), device.dataless()));
   }
 
-  private void writePayload(ObjectOutputStream out) throws IOException {
-    out.writeUTF(type.name());
-    out.writeUTF(mkfsOptions);
-    out.writeUTF(mountOptions);
-    out.writeLong(machine.clock().nanoTime());
-    device.saveTo(out);
+  /** {@link #saveImage(MachineImage.Target)} to a path, checked first. */
+  void saveImage(Path image) {
+    saveImage(MachineImage.check(image, true));
   }
 
-  /** Boots a machine from {@code image} and mounts its filesystem again. */
-  static SimulatedSystem loadImage(PluginRegistry registry, Path image) throws IOException {
-    return MachineImage.read(image, in -> fromPayload(registry, in));
+  /** Boots a machine from the image at {@code image} (checked) and mounts its filesystem. */
+  static SimulatedSystem loadImage(PluginRegistry registry, Path image) {
+    MachineImage.Target t = MachineImage.check(image, false);
+    return loadImage(registry, t, MachineImage.readTrailer(t));
   }
 
-  private static SimulatedSystem fromPayload(PluginRegistry registry, ObjectInputStream in)
-      throws IOException {
-    FileSystemType type = registry.get(in.readUTF());
-    String mkfs = in.readUTF();
-    String mount = in.readUTF();
-    long nanos = in.readLong();
-    BlockDevice dev = BlockDevice.loadFrom(in);
+  /** Boots a machine from an image whose trailer was checked, and mounts its filesystem. */
+  static SimulatedSystem loadImage(PluginRegistry registry, MachineImage.Target image,
+      ImageTrailer trailer) {
+    FileSystemType type;
+    try {
+      type = registry.get(trailer.fsType());
+    } catch (RuntimeException e) {
+      throw new CliFailure(image.shown() + ": holds a filesystem of type '" + trailer.fsType()
+          + "', which this vfsim does not have");
+    }
+    if (!type.has(Capability.BLOCK_DEVICE)) {
+      throw new CliFailure(image.shown() + ": holds a " + type.name()
+          + " filesystem, which keeps nothing on a device");
+    }
     Machine m = bootMachine();
-    // The machine resumes at exactly the saved time, so times never go backwards between runs.
-    // Advancing a freshly booted machine is safe: before the mount its only timer is the
-    // periodic writeback, which finds no dirty inode (720 no-op runs per simulated hour at the
-    // default 5 s period), and the filesystem's own timers are armed by the mount, from the
-    // restored time. MachineImageTest checks that restoring a day does no observable work.
-    m.clock().advanceNanos(nanos);
-    m.mount(type, dev, mount, MOUNT_POINT);
-    return new SimulatedSystem(m, type, dev, mkfs, mount);
+    BlockDevice dev = m.newDevice(type.name(), trailer.deviceBytes(), trailer.blockSize(),
+        trailer.dataless());
+    MachineImage.readBlocks(image, trailer, dev);
+    // The machine resumes at exactly the saved time, so times never go backwards between runs,
+    // and without replaying the periodic timers of the time in between (nothing ran while the
+    // image was stored): the filesystem's own timers are armed by the mount, from that time.
+    m.clock().resumeAt(trailer.clockNanos());
+    m.mount(type, dev, trailer.mountOptions(), MOUNT_POINT);
+    return new SimulatedSystem(m, type, dev, trailer.mkfsOptions(), trailer.mountOptions());
   }
 }

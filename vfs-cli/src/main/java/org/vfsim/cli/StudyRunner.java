@@ -19,14 +19,14 @@ final class StudyRunner {
 
   /** Results of {@code runs}, in their order; progress goes to {@code bar}. */
   static List<VariantResult> run(PluginRegistry registry, Workload workload, List<RunSpec> runs,
-      int jobs, ProgressBar bar) {
+      boolean dataless, int jobs, ProgressBar bar) {
     int threads = Math.max(1, Math.min(jobs, runs.size()));
     AtomicInteger done = new AtomicInteger();
     bar.update(0, runs.size(), "");
     if (threads == 1) {
       List<VariantResult> out = new ArrayList<>();
       for (RunSpec r : runs) {
-        out.add(one(registry, workload, r, runs.size(), done, bar));
+        out.add(one(registry, workload, r, dataless, runs.size(), done, bar));
       }
       return out;
     }
@@ -38,7 +38,7 @@ final class StudyRunner {
     try {
       List<Future<VariantResult>> futures = new ArrayList<>();
       for (RunSpec r : runs) {
-        futures.add(pool.submit(() -> one(registry, workload, r, runs.size(), done, bar)));
+        futures.add(pool.submit(() -> one(registry, workload, r, dataless, runs.size(), done, bar)));
       }
       List<VariantResult> out = new ArrayList<>();
       for (Future<VariantResult> f : futures) {
@@ -59,9 +59,9 @@ final class StudyRunner {
   }
 
   private static VariantResult one(PluginRegistry registry, Workload workload, RunSpec r,
-      int total, AtomicInteger done, ProgressBar bar) {
+      boolean dataless, int total, AtomicInteger done, ProgressBar bar) {
     VariantResult result = ComparisonRun.run(registry, r.variant(), workload, r.seed(),
-        r.deviceBytes(), round -> bar.update(done.get(), total, r.group() + " seed " + r.seed()
+        r.deviceBytes(), dataless, round -> bar.update(done.get(), total, r.group() + " seed " + r.seed()
             + " round " + round));
     bar.update(done.incrementAndGet(), total, r.group() + " seed " + r.seed());
     return result;

@@ -27,6 +27,10 @@ record Variant(String fs, String mkfsOptions, String mountOptions) {
   static List<Variant> parse(List<String> values) {
     List<Variant> out = new ArrayList<>();
     for (String v : values) {
+      if (v.isBlank() || v.replace(",", "").isBlank()) {
+        throw new CliFailure("--fs '" + v + "': no filesystem named (expected"
+            + " NAME[:MOUNTOPTS][:MKFSOPTS])", 2);
+      }
       if (!v.contains(":")) {
         for (String name : v.split(",")) {
           if (!name.isBlank()) {
@@ -37,7 +41,7 @@ record Variant(String fs, String mkfsOptions, String mountOptions) {
       }
       String[] parts = v.split(":", -1);
       if (parts.length > 3 || parts[0].isBlank()) {
-        throw new CliFailure("--fs " + v + ": expected NAME[:MOUNTOPTS][:MKFSOPTS]");
+        throw new CliFailure("--fs " + v + ": expected NAME[:MOUNTOPTS][:MKFSOPTS]", 2);
       }
       out.add(new Variant(parts[0].trim(), parts.length == 3 ? parts[2] : "", parts[1]));
     }

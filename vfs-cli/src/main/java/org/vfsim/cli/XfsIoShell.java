@@ -135,6 +135,10 @@ final class XfsIoShell {
       err.println(name + ": " + e.errno().message());
       exitCode = 1;
       return false;
+    } catch (StatFailed e) {
+      err.println("stat: " + e.cause.errno().message());
+      exitCode = 1;
+      return false;
     }
   }
 
@@ -306,8 +310,36 @@ final class XfsIoShell {
     return g;
   }
 
+  /** xfs_io stats the path before opening it; a failure other than ENOENT is reported so. */
+  private static final class StatFailed extends RuntimeException {
+    final ErrnoException cause;
+
+    StatFailed(ErrnoException cause) {
+      super(null, null, false, false);
+      this.cause = cause;
+    }
+  }
+
   private void addFile(String name, int flags, int mode, boolean pathOnly) {
-    int fd = sys.open(SimulatedSystem.pathOf(name), pathOnly ? OpenFile.O_RDONLY : flags, mode);
+    String path = SimulatedSystem.pathOf(name);
+    try {
+      sys.stat(path);
+    } catch (ErrnoException e) {
+      if (e.errno() != Errno.ENOENT) {
+        throw new StatFailed(e);
+      }
+    }
+    int f = pathOnly ? OpenFile.O_RDONLY : flags;
+    int fd;
+    try {
+      fd = sys.open(path, f, mode);
+    } catch (ErrnoException e) {
+      // As xfs_io's openfile(): a directory asked for read-write is opened read-only instead.
+      if (e.errno() != Errno.EISDIR || (f & OpenFile.O_ACCMODE) != OpenFile.O_RDWR) {
+        throw e;
+      }
+      fd = sys.open(path, f & ~(OpenFile.O_ACCMODE | OpenFile.O_TRUNC), mode);
+    }
     files.add(new FileEntry(name, fd, flags, pathOnly));
     current = files.size() - 1;
   }
@@ -517,7 +549,10 @@ final class XfsIoShell {
         return;
       }
       if (!g.has('q')) {
-        out.print(new TransferReport("wrote", offset, count, done, ops, now() - start).render());
+        // xfs_io's pwrite never measures less than 1 us (its buffer setup is timed), so a write
+        // of nothing (-b 0, or length 0) reports rates of 0, not pread's -nan over 0 s.
+        long elapsed = Math.max(now() - start, 1_000);
+        out.print(new TransferReport("wrote", offset, count, done, ops, elapsed).render());
       }
     } finally {
       if (bufLen > 0) {
@@ -815,6 +850,9 @@ final class XfsIoShell {
       addFile(name, flags, mode, g.has('P'));
     } catch (ErrnoException e) {
       err.println(name + ": " + e.errno().message());
+      exitCode = 1;
+    } catch (StatFailed e) {
+      err.println("stat: " + e.cause.errno().message());
       exitCode = 1;
     } finally {
       charge();
@@ -1305,7 +1343,8 @@ final class XfsIoShell {
     BlockDevice dev = system.device();
     if (dev != null) {
       DeviceCounters d = dev.counters();
-      out.println("device " + dev.name() + ":");
+      out.println("device " + dev.name() + (dev.dataless()
+          ? " (dataless: file data not stored, reclaimed data reads back as zeros):" : ":"));
       out.println("  read_requests = " + d.readRequests());
       out.println("  write_requests = " + d.writeRequests());
       out.println("  blocks_read = " + d.blocksRead());

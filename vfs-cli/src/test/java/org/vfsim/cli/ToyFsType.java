@@ -1,7 +1,6 @@
 package org.vfsim.cli;
 
 import com.google.common.collect.ImmutableMap;
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.EnumSet;
@@ -43,7 +42,6 @@ import org.vfsim.syscall.Errno;
  */
 public final class ToyFsType implements FileSystemType {
   static final long MAGIC = 0x70796f74L;
-  private static final String IMAGE_KEY = "toyfs";
 
   @Override
   public String name() {
@@ -62,7 +60,8 @@ public final class ToyFsType implements FileSystemType {
 
   @Override
   public List<OptionSpec> mkfsOptions() {
-    return List.of();
+    return List.of(OptionSpec.flag("bridge", "also keep a Java object on the device (the"
+        + " storeObject bridge), as plugins do until their on-disk format lands"));
   }
 
   @Override
@@ -79,30 +78,160 @@ public final class ToyFsType implements FileSystemType {
     root.nlink = 2;
     img.nodes.put(1L, root);
     img.nextIno = 2;
-    device.storeObject(IMAGE_KEY, img);
+    img.writeTo(device);
+    if (options.flag("bridge")) {
+      device.storeObject("toyfs-bridge", "state a plugin still keeps as a Java object");
+    }
   }
 
   @Override
   public SuperBlock mount(MountContext ctx) {
-    Image img = ctx.device().loadObject(IMAGE_KEY);
-    if (img == null) {
-      throw Errno.EUCLEAN.exception("no toyfs on " + ctx.device());
-    }
-    return new ToySb(ctx, img);
+    return new ToySb(ctx, Image.readFrom(ctx.device()));
   }
 
-  /** The durable metadata image. */
-  static final class Image implements Serializable {
-    private static final long serialVersionUID = 1L;
+  /** Blocks at the end of the device that hold the metadata image; data never goes there. */
+  static long metaBlocks(BlockDevice dev) {
+    return Math.max(16, dev.blocks() / 64);
+  }
+
+  /** Blocks data may use: the device less the metadata area. */
+  static long dataBlocks(BlockDevice dev) {
+    return dev.blocks() - metaBlocks(dev);
+  }
+
+  /**
+   * The durable metadata image, kept in the last {@link #metaBlocks} blocks: a header (magic,
+   * payload length, CRC32C of the payload; u32 each, big-endian) and the payload after it.
+   */
+  static final class Image {
     final Map<Long, Node> nodes = new HashMap<>();
     final BitSet used = new BitSet();
     long nextIno;
     long cursor;
+
+    void writeTo(BlockDevice dev) {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+        out.writeLong(nextIno);
+        out.writeLong(cursor);
+        long[] bits = used.toLongArray();
+        out.writeInt(bits.length);
+        for (long l : bits) {
+          out.writeLong(l);
+        }
+        out.writeInt(nodes.size());
+        for (Map.Entry<Long, Node> e : nodes.entrySet()) {
+          Node n = e.getValue();
+          out.writeLong(e.getKey());
+          out.writeBoolean(n.dir);
+          out.writeLong(n.size);
+          out.writeInt(n.nlink);
+          out.writeInt(n.blocks.size());
+          for (Map.Entry<Long, Long> b : n.blocks.entrySet()) {
+            out.writeLong(b.getKey());
+            out.writeLong(b.getValue());
+          }
+          out.writeInt(n.entries.size());
+          for (Map.Entry<String, Long> d : n.entries.entrySet()) {
+            out.writeUTF(d.getKey());
+            out.writeLong(d.getValue());
+          }
+        }
+      } catch (java.io.IOException e) {
+        throw new AssertionError(e);
+      }
+      byte[] payload = bytes.toByteArray();
+      int bs = dev.blockSize();
+      long room = metaBlocks(dev) * bs - 12L;
+      if (payload.length > room) {
+        throw Errno.ENOSPC.exception("toyfs metadata area full");
+      }
+      int n = (int) ((12L + payload.length + bs - 1) / bs);
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(n * bs);
+      java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+      crc.update(payload);
+      buf.putInt((int) MAGIC).putInt(payload.length).putInt((int) crc.getValue()).put(payload);
+      dev.write(dataBlocks(dev), buf.array(), 0, n, IoKind.METADATA,
+          org.vfsim.block.RequestFlag.FUA);
+    }
+
+    static Image readFrom(BlockDevice dev) {
+      int bs = dev.blockSize();
+      long at = dataBlocks(dev);
+      byte[] head = new byte[bs];
+      dev.read(at, head, 0, 1, IoKind.METADATA);
+      java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(head);
+      if (h.getInt() != (int) MAGIC) {
+        throw Errno.EUCLEAN.exception("no toyfs on " + dev);
+      }
+      int len = h.getInt();
+      int crcWanted = h.getInt();
+      if (len < 0 || len > metaBlocks(dev) * bs - 12L) {
+        throw Errno.EUCLEAN.exception("toyfs: metadata length " + len + " out of range");
+      }
+      int n = (int) ((12L + len + bs - 1) / bs);
+      byte[] all = new byte[n * bs];
+      dev.read(at, all, 0, n, IoKind.METADATA);
+      java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+      crc.update(all, 12, len);
+      if ((int) crc.getValue() != crcWanted) {
+        throw Errno.EUCLEAN.exception("toyfs: metadata checksum mismatch");
+      }
+      Image img = new Image();
+      try (java.io.DataInputStream in = new java.io.DataInputStream(
+          new java.io.ByteArrayInputStream(all, 12, len))) {
+        img.nextIno = in.readLong();
+        img.cursor = in.readLong();
+        int words = in.readInt();
+        if (words < 0 || words > len / 8) {
+          throw Errno.EUCLEAN.exception("toyfs: bitmap size " + words);
+        }
+        long[] bits = new long[words];
+        for (int i = 0; i < words; i++) {
+          bits[i] = in.readLong();
+        }
+        img.used.or(BitSet.valueOf(bits));
+        int count = in.readInt();
+        for (int i = 0; i < count; i++) {
+          long ino = in.readLong();
+          Node node = new Node();
+          node.dir = in.readBoolean();
+          node.size = in.readLong();
+          node.nlink = in.readInt();
+          int nb = in.readInt();
+          for (int j = 0; j < nb; j++) {
+            long idx = in.readLong();
+            long phys = in.readLong();
+            if (phys < 1 || phys >= dataBlocks(dev)) {
+              throw Errno.EUCLEAN.exception("toyfs: block " + phys + " outside the device");
+            }
+            node.blocks.put(idx, phys);
+          }
+          int ne = in.readInt();
+          for (int j = 0; j < ne; j++) {
+            node.entries.put(in.readUTF(), in.readLong());
+          }
+          img.nodes.put(ino, node);
+        }
+      } catch (java.io.IOException e) {
+        throw Errno.EUCLEAN.exception("toyfs: metadata truncated");
+      }
+      if (img.nodes.get(1L) == null || !img.nodes.get(1L).dir) {
+        throw Errno.EUCLEAN.exception("toyfs: no root directory");
+      }
+      for (Node node : img.nodes.values()) {
+        for (long child : node.entries.values()) {
+          if (!img.nodes.containsKey(child)) {
+            throw Errno.EUCLEAN.exception("toyfs: entry names missing inode " + child);
+          }
+        }
+      }
+      return img;
+    }
   }
 
   /** One inode in the image. */
-  static final class Node implements Serializable {
-    private static final long serialVersionUID = 1L;
+  static final class Node {
     boolean dir;
     long size;
     int nlink;
@@ -155,14 +284,13 @@ public final class ToyFsType implements FileSystemType {
         i.entries.forEach((name, c) -> n.entries.put(name, c.ino()));
         img.nodes.put(ino, n);
       });
-      device().storeObject(IMAGE_KEY, img);
-      device().writeMetadata(0, 1, true);
+      img.writeTo(device());
     }
 
     /** One block for logical block {@code index} of {@code inode}, by the mount's policy. */
     synchronized long allocate(ToyInode inode, long index) {
       allocations++;
-      long blocks = device().blocks();
+      long blocks = dataBlocks(device());
       long goal = -1;
       if (!cursorPolicy) {
         Map.Entry<Long, Long> before = inode.blocks.floorEntry(index - 1);
@@ -210,7 +338,7 @@ public final class ToyFsType implements FileSystemType {
 
     @Override
     public synchronized StatFs statfs() {
-      long total = device().blocks() - 1;
+      long total = dataBlocks(device()) - 1;
       long free = total - used.cardinality();
       return new StatFs(MAGIC, blockSize(), total, free, free, 1 << 20,
           (1 << 20) - inodes.size(), 255);
@@ -236,7 +364,7 @@ public final class ToyFsType implements FileSystemType {
     @Override
     public synchronized List<long[]> freeSpaceExtents() {
       List<long[]> out = new ArrayList<>();
-      long blocks = device().blocks();
+      long blocks = dataBlocks(device());
       int at = used.nextClearBit(1);
       while (at < blocks) {
         int end = (int) Math.min(blocks, used.nextSetBit(at) < 0 ? blocks : used.nextSetBit(at));

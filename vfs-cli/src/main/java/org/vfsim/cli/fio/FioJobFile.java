@@ -25,8 +25,24 @@ public final class FioJobFile {
   private FioJobFile() {}
 
   /** Reads and parses the job file at {@code path} (UTF-8). */
+  /** Job files are a few lines; a larger file is not one (and is not read into memory). */
+  static final long MAX_JOB_FILE = 1 << 20;
+
   public static List<FioJob> parse(Path path) throws IOException, FioJobFileException {
-    return parse(Files.readString(path, StandardCharsets.UTF_8));
+    if (Files.size(path) > MAX_JOB_FILE) {
+      throw new FioJobFileException(0, "", "not a fio job file (larger than " + MAX_JOB_FILE
+          + " bytes)");
+    }
+    String text;
+    try {
+      text = Files.readString(path, StandardCharsets.UTF_8);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new FioJobFileException(0, "", "not a fio job file (not UTF-8 text)");
+    }
+    if (text.indexOf('\0') >= 0) {
+      throw new FioJobFileException(0, "", "not a fio job file (binary: it holds NUL bytes)");
+    }
+    return parse(text);
   }
 
   /**
