@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
@@ -57,32 +59,38 @@ final class BtrfsFs extends SuperBlock {
   final SpaceInfo data;
   final SpaceInfo meta;
   final FreeSpaceCache freeSpace;
+  final DiskIo io;
+  /** The trees ({@code fs_info->tree_root}, the fs tree, the extent and the csum root). */
+  final Ctree treeRoot;
+  final Ctree fsRoot;
+  final Ctree extentRoot;
+  final Ctree csumRoot;
   final TreeMap<Long, DiskExtent> extents;
   final TreeMap<Long, Integer> csums;
   final List<long[]> pinned = new ArrayList<>();
   final Map<Long, BtrfsInode> inodes = new HashMap<>();
   long nextIno;
   long generation;
-  @Nullable LogTree log;
   /** Inodes the last commit holds: fsync also logs new ancestors not among them. */
-  final java.util.Set<Long> committedInos = new java.util.HashSet<>();
-  long metaCursor;
-  long fsDirtyItems;
-  final java.util.Set<Long> fsDirty = new java.util.HashSet<>();
-  final java.util.Set<Long> extDirty = new java.util.HashSet<>();
-  final java.util.Set<Long> csumDirty = new java.util.HashSet<>();
+  final Set<Long> committedInos = new HashSet<>();
+  /** Delayed items: the file extent item keys, directory entries, inodes removed, extents and checksum runs changed since the last commit. */
+  final Set<Key> dirtyFsKeys = new HashSet<>();
+  final Set<DirName> dirtyNames = new HashSet<>();
+  final Set<Long> deadInos = new HashSet<>();
+  final Set<Long> dirtyExtents = new HashSet<>();
+  final Set<Long> dirtyCsums = new HashSet<>();
   /**
    * The delayed ref heads of the running transaction: per extent, every backref added or dropped
    * since the last commit (btrfs runs them at commit). The commit root may still hold a dropped
    * one.
    */
-  final Map<Long, java.util.Set<DataRef>> delayedRefs = new HashMap<>();
+  final Map<Long, Set<DataRef>> delayedRefs = new HashMap<>();
   final SimulatedClock.Timer commitTimer;
   boolean dead;
   final Counters counters = new Counters();
   final DelallocSpace delalloc = new DelallocSpace(this);
   final ExtentTree extentTree = new ExtentTree(this);
-  final Ctree ctree = new Ctree(this);
+  final FileExtents fileExtents = new FileExtents(this);
   final InodeOps inodeOps = new InodeOps(this);
   final Transaction transaction = new Transaction(this);
   final TreeLog treeLog = new TreeLog(this);
@@ -91,10 +99,19 @@ final class BtrfsFs extends SuperBlock {
   /** Tests compare perform_write with the generic loop over write_begin/write_end. */
   volatile boolean genericWriteForTest;
 
-  BtrfsFs(MountContext ctx, CommitRoot root, @Nullable LogTree logTree) {
+  /** A directory entry changed in the running transaction. */
+  record DirName(long dir, String name) {}
+
+  /**
+   * {@code open_ctree}: reads the root tree named by the superblock and the trees it names,
+   * verifying every node, decodes them into the in-memory inodes, extents and checksums (caches
+   * of the trees), replays a log tree written after the superblock's commit, removes orphans,
+   * and rebuilds the free space of both block groups from what the trees reference.
+   */
+  BtrfsFs(MountContext ctx, DiskSuper sb) {
     super(ctx);
     this.device = ctx.device();
-    this.layout = root.layout;
+    this.layout = sb.layout();
     this.sectorSize = layout.sectorSize();
     this.devBlocksPerSector = sectorSize / device.blockSize();
     this.nodatacow = ctx.options().flag("nodatacow");
@@ -109,18 +126,42 @@ final class BtrfsFs extends SuperBlock {
     this.maxChunkPages = (int) chunk;
     this.data = new SpaceInfo("data", layout.dataBytes());
     this.meta = new SpaceInfo("metadata", layout.metaBytes());
+    this.generation = sb.generation();
+    this.io = new DiskIo(device, layout, meta, generation + 1);
+    Set<Long> used = new HashSet<>();
+    this.treeRoot = new Ctree(io, Key.ROOT_TREE, io.read(sb.root()));
+    this.fsRoot = openRoot(Key.FS_TREE);
+    this.extentRoot = openRoot(Key.EXTENT_TREE);
+    this.csumRoot = openRoot(Key.CSUM_TREE);
+    for (Ctree t : List.of(treeRoot, fsRoot, extentRoot, csumRoot)) {
+      markUsed(t, used);
+    }
+    TreeLog.State root = new TreeLog.State();
+    TreeLog.read(fsRoot, root, sectorSize);
+    TreeLog.read(csumRoot, root, sectorSize);
+    extentRoot.scan(Key.min(0), Key.max(-1L, 255), (k, v) -> {
+      if (k.type() == Key.EXTENT_ITEM) {
+        DiskExtent e = new DiskExtent(k.objectid(), k.offset());
+        e.generation = Items.extentGeneration(v);
+        root.extents.put(e.bytenr, e);
+      }
+    });
+    boolean changed = false;
+    if (sb.logRoot() != 0 && sb.logRootTransid() == sb.generation()) {
+      Ctree log = new Ctree(io, Key.LOG_TREE, io.read(sb.logRoot()));
+      markUsed(log, used);
+      TreeLog.State logged = new TreeLog.State();
+      TreeLog.read(log, logged, sectorSize);
+      TreeLog.replay(root, logged);
+      treeLog.log = log; // dropped (its blocks pinned) by the commit that follows
+      changed = true;
+    }
+    io.initFree(used);
     this.extents = root.extents;
     this.csums = root.csums;
-    this.nextIno = root.nextIno;
-    this.generation = root.generation;
-    this.metaCursor = layout.metaStart();
-    boolean replayed = logTree != null && logTree.parentGeneration == root.generation;
-    if (replayed) {
-      TreeLog.replayLog(root, logTree);
-    }
     // Orphan cleanup: inodes that lost their last link before the crash go away now.
-    root.inodes.values().removeIf(i -> i.nlink <= 0 && i.ino != FIRST_FREE_INO);
-    ExtentTree.recountRefs(root);
+    changed |= root.inodes.values().removeIf(i -> i.nlink <= 0 && i.ino != FIRST_FREE_INO);
+    changed |= ExtentTree.recountRefs(root);
     this.freeSpace = new FreeSpaceCache(layout.dataStart(), layout.dataEnd());
     long at = layout.dataStart();
     for (DiskExtent e : extents.values()) {
@@ -133,6 +174,15 @@ final class BtrfsFs extends SuperBlock {
     if (at < layout.dataEnd()) {
       freeSpace.add(at, layout.dataEnd() - at);
     }
+    for (long m : DiskSuper.offsets(layout.totalBytes())) {
+      // The superblock mirrors are never allocated (btrfs excludes their stripes).
+      if (m != DiskSuper.PRIMARY && m >= layout.dataStart() && m < layout.dataEnd()) {
+        long s = m / sectorSize * sectorSize;
+        freeSpace.remove(s, sectorSize);
+        data.readonly += sectorSize;
+      }
+    }
+    long maxIno = FIRST_FREE_INO;
     for (InodeItem item : root.inodes.values()) {
       BtrfsInode inode = new BtrfsInode(this, item);
       // btrfs_read_locked_inode: the times come from the inode item (the commit's or the
@@ -140,12 +190,101 @@ final class BtrfsFs extends SuperBlock {
       inode.readTimesFromItem();
       inodes.put(item.ino, inode);
       committedInos.add(item.ino);
+      maxIno = Math.max(maxIno, item.ino);
     }
-    meta.used = ctree.metadataNodes() * layout.nodeSize();
+    for (InodeItem dir : root.inodes.values()) {
+      dir.entries.forEach((name, child) -> root.inodes.get(child).links
+          .computeIfAbsent(dir.ino, d -> new java.util.TreeSet<>()).add(name));
+    }
+    // btrfs_find_highest_objectid: new inodes are numbered after the highest in the tree.
+    this.nextIno = maxIno + 1;
     commitTimer = machine().clock().scheduleAtFixedRate(Duration.ofSeconds(commit),
         transaction::periodicCommit);
-    if (replayed) {
-      commitTransaction(); // btrfs commits right after replaying a log
+    if (changed) {
+      transaction.resyncAll = true;
+      commitTransaction(); // btrfs commits right after replaying a log or removing orphans
+    }
+  }
+
+  private Ctree openRoot(long id) {
+    byte[] item = treeRoot.lookup(new Key(id, Key.ROOT_ITEM, 0));
+    if (item == null) {
+      throw Errno.EUCLEAN.exception("btrfsish: the root tree has no root item for tree " + id);
+    }
+    return new Ctree(io, id, io.read(Items.rootBytenr(item)));
+  }
+
+  private static void markUsed(Ctree t, Set<Long> used) {
+    t.walk(n -> {
+      if (!used.add(n.bytenr)) {
+        throw Errno.EUCLEAN.exception("btrfsish: tree block " + n.bytenr + " referenced twice");
+      }
+    });
+  }
+
+  /** The trees whose nodes are allocated now (the log tree too, if fsync wrote one). */
+  List<Ctree> liveTrees() {
+    List<Ctree> out = new ArrayList<>(List.of(treeRoot, fsRoot, extentRoot, csumRoot));
+    if (treeLog.log != null) {
+      out.add(treeLog.log);
+    }
+    return out;
+  }
+
+  /** The superblock for the current commit, naming {@code log} as the log tree if not null. */
+  DiskSuper superFor(@Nullable Ctree log) {
+    return new DiskSuper(generation, treeRoot.root.bytenr, treeRoot.root.level,
+        log == null ? 0 : log.root.bytenr, log == null ? 0 : log.root.level,
+        log == null ? 0 : generation, layout);
+  }
+
+  void clearDirty() {
+    dirtyFsKeys.clear();
+    dirtyNames.clear();
+    deadInos.clear();
+    dirtyExtents.clear();
+    dirtyCsums.clear();
+  }
+
+  /** The checksum runs covering {@code [from, to)} change in this transaction. */
+  void dirtyCsumRuns(long from, long to) {
+    long run = (long) Items.CSUM_RUN * sectorSize;
+    for (long r = Math.floorDiv(from, run) * run; r < to; r += run) {
+      dirtyCsums.add(r);
+    }
+  }
+
+  /** Adds a directory entry ({@code btrfs_add_link}); caller holds the fs lock. */
+  void addEntry(BtrfsInode dir, String name, long child) {
+    Long old = dir.item.entries.put(name, child);
+    if (old != null) {
+      dropLink(old, dir.ino(), name);
+    }
+    BtrfsInode c = inodes.get(child);
+    if (c != null) {
+      c.item.links.computeIfAbsent(dir.ino(), d -> new java.util.TreeSet<>()).add(name);
+    }
+    dirtyNames.add(new DirName(dir.ino(), name));
+  }
+
+  /** Removes a directory entry ({@code btrfs_unlink_inode}); caller holds the fs lock. */
+  @Nullable Long removeEntry(BtrfsInode dir, String name) {
+    Long ino = dir.item.entries.remove(name);
+    if (ino != null) {
+      dropLink(ino, dir.ino(), name);
+      treeLog.nameRemoved(ino, dir.ino(), name, dir.item.entryIndex.get(name));
+      dirtyNames.add(new DirName(dir.ino(), name));
+    }
+    return ino;
+  }
+
+  private void dropLink(long ino, long dir, String name) {
+    BtrfsInode c = inodes.get(ino);
+    if (c != null) {
+      java.util.TreeSet<String> names = c.item.links.get(dir);
+      if (names != null && names.remove(name) && names.isEmpty()) {
+        c.item.links.remove(dir);
+      }
     }
   }
 
@@ -174,8 +313,6 @@ final class BtrfsFs extends SuperBlock {
     }
     BtrfsInode inode = new BtrfsInode(this, item);
     inodes.put(item.ino, inode);
-    fsDirty.add(item.ino << 20);
-    fsDirtyItems++;
     return inode;
   }
 
@@ -186,6 +323,7 @@ final class BtrfsFs extends SuperBlock {
       clearDelalloc(inode, s, true);
     }
     inodes.remove(inode.ino());
+    deadInos.add(inode.ino());
   }
 
   synchronized List<BtrfsInode> liveInodes() {
@@ -223,11 +361,11 @@ final class BtrfsFs extends SuperBlock {
   }
 
   synchronized void dropExtents(BtrfsInode inode, long start, long end) {
-    ctree.dropExtents(inode, start, end);
+    fileExtents.dropExtents(inode, start, end);
   }
 
   synchronized Map.@Nullable Entry<Long, FileExtentItem> itemAt(BtrfsInode inode, long pos) {
-    return ctree.itemAt(inode, pos);
+    return fileExtents.itemAt(inode, pos);
   }
 
   synchronized long nocowLength(BtrfsInode inode, long pos, long len) {
@@ -334,12 +472,16 @@ final class BtrfsFs extends SuperBlock {
     m.put("data_free", data.unclaimed());
     m.put("meta_total", meta.total);
     m.put("meta_used", meta.used);
+    m.put("meta_pinned", meta.pinned);
     m.put("meta_may_use", meta.mayUse);
     m.put("meta_free", meta.unclaimed());
     counters.export(m);
     m.put("allocated_bytes", data.used + data.reserved);
     m.put("referenced_bytes", referencedBytes());
     m.put("generation", generation);
+    m.put("fs_tree_height", (long) fsRoot.height());
+    m.put("extent_tree_height", (long) extentRoot.height());
+    m.put("csum_tree_height", (long) csumRoot.height());
     return ImmutableMap.copyOf(m);
   }
 
@@ -435,6 +577,19 @@ final class BtrfsFs extends SuperBlock {
       Map.Entry<Long, DiskExtent> e = extents.floorEntry(at);
       r.check(e != null && e.getValue().end() > at, "checksum at %d outside any extent", at);
     }
+    // Tree blocks: the metadata space_info against the nodes the trees hold, and free space.
+    long nodes = 0;
+    for (Ctree t : liveTrees()) {
+      long[] n = new long[1];
+      t.walk(b -> n[0]++);
+      nodes += n[0];
+    }
+    r.check(meta.used == nodes * layout.nodeSize(),
+        "metadata space_info: used %d but the trees hold %d nodes", meta.used, nodes);
+    r.check(io.free.freeBytes() == meta.total - meta.taken(),
+        "metadata space_info: free space holds %d but total - used - pinned - readonly = %d",
+        io.free.freeBytes(), meta.total - meta.taken());
+    TreeChecker.check(this, r);
     return r.build();
   }
 
@@ -491,6 +646,9 @@ final class BtrfsFs extends SuperBlock {
     long logSyncs;
     long metadataBlocksWritten;
     long treeNodesWritten;
+    long lastCommitNodes;
+    long logNodesWritten;
+    long logForcedCommits;
     long csumErrors;
     long writebackErrors;
     long clones;
@@ -517,6 +675,9 @@ final class BtrfsFs extends SuperBlock {
       m.put("log_syncs", logSyncs);
       m.put("metadata_blocks_written", metadataBlocksWritten);
       m.put("tree_nodes_written", treeNodesWritten);
+      m.put("nodes_written_last_commit", lastCommitNodes);
+      m.put("log_nodes_written", logNodesWritten);
+      m.put("log_forced_commits", logForcedCommits);
       m.put("csum_errors", csumErrors);
       m.put("writeback_errors", writebackErrors);
       m.put("clones", clones);

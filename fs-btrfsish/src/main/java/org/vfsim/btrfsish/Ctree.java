@@ -1,243 +1,227 @@
 package org.vfsim.btrfsish;
 
-import static com.google.common.base.Preconditions.checkState;
-
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.zip.CRC32C;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
-import org.vfsim.block.IoKind;
-import org.vfsim.fs.FileType;
-import org.vfsim.kernel.HookPoint;
-import org.vfsim.kernel.Task;
-import org.vfsim.pagecache.Folio;
-import org.vfsim.pagecache.Mapping;
-import org.vfsim.pagecache.WritebackControl;
-import org.vfsim.syscall.Errno;
-import org.vfsim.syscall.ErrnoException;
 
 /**
- * Tree and item operations ({@code ctree.c}, {@code file.c}): inserting, removing and
- * splitting file extent items, and the node model that says how many tree nodes a commit or a
- * log sync writes. Callers hold the fs lock.
+ * One copy-on-write B+tree ({@code ctree.c}): search, insert, replace and delete keyed items.
+ * Every change first copies the path from the root to the leaf it touches unless those nodes
+ * already belong to the running transaction and were not written yet ({@code btrfs_cow_block});
+ * full leaves and nodes split ({@code split_leaf}, {@code split_node}), a node that empties is
+ * removed from its parent and a root with one child is replaced by the child. Nodes that drain
+ * partly are not merged with their neighbours (btrfs balances them; here they stay, which
+ * costs space, never correctness). Callers hold the fs lock.
  */
 final class Ctree {
-  private static final int ITEM_HEADER = 25;
-  private static final int NODE_HEADER = 101;
-  private static final int KEY_PTRS_PER_NODE = 121;
-  private final BtrfsFs fs;
+  final long owner;
+  private final DiskIo io;
+  ExtentBuffer root;
 
-  Ctree(BtrfsFs fs) {
-    this.fs = fs;
+  Ctree(DiskIo io, long owner, ExtentBuffer root) {
+    this.io = io;
+    this.owner = owner;
+    this.root = root;
   }
 
-  void putItem(BtrfsInode inode, long key, FileExtentItem it) {
-    inode.item.items.put(key, it);
-    fs.fsDirty.add((inode.ino() << 20) ^ (key >>> 20));
-    fs.fsDirtyItems++;
-    fs.extentTree.ref(inode, key, it, 1);
+  /** A tree holding one empty leaf of the running transaction. */
+  static Ctree create(DiskIo io, long owner) {
+    return new Ctree(io, owner, io.alloc(owner, 0));
   }
 
-  void removeItem(BtrfsInode inode, long key) {
-    FileExtentItem it = inode.item.items.remove(key);
-    fs.fsDirty.add((inode.ino() << 20) ^ (key >>> 20));
-    fs.fsDirtyItems++;
-    fs.extentTree.ref(inode, key, it, -1);
+  int height() {
+    return root.level + 1;
   }
 
-  /**
-   * {@code btrfs_drop_extents}: no item covers {@code [start, end)} afterwards. An item that
-   * straddles an end is trimmed, and one that spans the whole range is split in two pieces that
-   * both reference the old extent, which therefore stays fully allocated.
-   */
-  void dropExtents(BtrfsInode inode, long start, long end) {
-    TreeMap<Long, FileExtentItem> items = inode.item.items;
-    List<Long> keys = new ArrayList<>();
-    Long first = items.floorKey(start);
-    if (first != null && first + items.get(first).numBytes() > start) {
-      keys.add(first);
+  byte @Nullable [] lookup(Key k) {
+    ExtentBuffer n = root;
+    while (!n.isLeaf()) {
+      n = io.read(n.ptrs.get(n.search(k))[0]);
     }
-    keys.addAll(items.subMap(start, false, end, false).keySet());
-    if (items.containsKey(start) && !keys.contains(start)) {
-      keys.add(start);
+    int slot = n.search(k);
+    return slot >= 0 ? n.data.get(slot) : null;
+  }
+
+  /** The path to the leaf for {@code k}, each node made writable (COWed) on the way down. */
+  private ExtentBuffer[] cowPath(Key k, int[] slots) {
+    ExtentBuffer[] path = new ExtentBuffer[root.level + 1];
+    if (io.mustCow(root)) {
+      root = io.cow(root);
     }
-    for (long k : keys) {
-      FileExtentItem it = items.get(k);
-      long ie = k + it.numBytes();
-      if (ie <= start || k >= end) {
-        continue;
+    ExtentBuffer n = root;
+    while (true) {
+      path[n.level] = n;
+      if (n.isLeaf()) {
+        slots[0] = n.search(k);
+        return path;
       }
-      // New pieces take their references before the old item drops its own, so an extent
-      // that stays referenced is never freed in between.
-      if (k < start) {
-        putItemReplacing(inode, k, it.slice(0, start - k), it);
+      int slot = n.search(k);
+      slots[n.level] = slot;
+      ExtentBuffer child = io.read(n.ptrs.get(slot)[0]);
+      if (io.mustCow(child)) {
+        child = io.cow(child);
+        n.ptrs.set(slot, new long[] {child.bytenr, child.generation});
       }
-      if (ie > end) {
-        putItem(inode, end, it.slice(end - k, ie - end));
-      }
-      if (k >= start) {
-        removeItem(inode, k);
-      }
+      n = child;
     }
   }
 
-  /** Replaces the item at {@code key} by {@code piece} (same key), keeping the extent alive. */
-  void putItemReplacing(BtrfsInode inode, long key, FileExtentItem piece,
-      FileExtentItem old) {
-    fs.extentTree.ref(inode, key, piece, 1);
-    inode.item.items.put(key, piece);
-    fs.fsDirty.add((inode.ino() << 20) ^ (key >>> 20));
-    fs.fsDirtyItems++;
-    fs.extentTree.ref(inode, key, old, -1);
-  }
-
-  /** The item covering file offset {@code pos}, or null. */
-  Map.@Nullable Entry<Long, FileExtentItem> itemAt(BtrfsInode inode, long pos) {
-    Map.Entry<Long, FileExtentItem> e = inode.item.items.floorEntry(pos);
-    return e != null && e.getKey() + e.getValue().numBytes() > pos ? e : null;
-  }
-
-  /**
-   * {@code btrfs_mark_extent_written}: the written part of a preallocated item becomes a regular
-   * item; the rest stays preallocated; a regular neighbour of the same extent is merged.
-   */
-  void markWritten(BtrfsInode inode, long pos, long len) {
-    Map.Entry<Long, FileExtentItem> e = itemAt(inode, pos);
-    long k = e.getKey();
-    FileExtentItem it = e.getValue();
-    long ie = k + it.numBytes();
-    FileExtentItem mid = it.slice(pos - k, len).written();
-    if (pos > k) {
-      putItemReplacing(inode, k, it.slice(0, pos - k), it);
-      putItem(inode, pos, mid);
-    } else {
-      putItemReplacing(inode, k, mid, it);
-    }
-    if (pos + len < ie) {
-      putItem(inode, pos + len, it.slice(pos + len - k, ie - pos - len));
-    }
-    mergeWithPrevious(inode, pos);
-    Map.Entry<Long, FileExtentItem> next = inode.item.items.higherEntry(pos);
-    if (next != null) {
-      mergeWithPrevious(inode, next.getKey());
-    }
-  }
-
-  void mergeWithPrevious(BtrfsInode inode, long key) {
-    FileExtentItem it = inode.item.items.get(key);
-    Map.Entry<Long, FileExtentItem> prev = inode.item.items.lowerEntry(key);
-    if (it == null || prev == null) {
+  /** Inserts {@code k} or replaces its data. */
+  void put(Key k, byte[] v) {
+    ExtentBuffer.checkItemFits(io.nodesize, v.length);
+    byte[] old = lookup(k);
+    if (old != null && java.util.Arrays.equals(old, v)) {
       return;
     }
-    FileExtentItem p = prev.getValue();
-    if (prev.getKey() + p.numBytes() == key && p.diskBytenr() == it.diskBytenr()
-        && p.offset() + p.numBytes() == it.offset() && p.prealloc() == it.prealloc()) {
-      FileExtentItem merged = new FileExtentItem(p.diskBytenr(), p.diskNumBytes(), p.offset(),
-          p.numBytes() + it.numBytes(), p.prealloc());
-      putItemReplacing(inode, prev.getKey(), merged, p);
-      removeItem(inode, key);
+    int[] slots = new int[root.level + 1];
+    ExtentBuffer[] path = cowPath(k, slots);
+    ExtentBuffer leaf = path[0];
+    int slot = slots[0];
+    if (slot >= 0) {
+      leaf.replaceItem(slot, v);
+    } else {
+      int at = -slot - 1;
+      leaf.insertItem(at, k, v);
+      if (at == 0) {
+        fixupLowKeys(path, slots, k);
+      }
+    }
+    if (leaf.used() > io.nodesize - ExtentBuffer.HEADER) {
+      split(path, slots, 0);
     }
   }
 
-  List<long[]> holes(BtrfsInode inode, long start, long end) {
-    List<long[]> out = new ArrayList<>();
-    long at = start;
-    while (at < end) {
-      Map.Entry<Long, FileExtentItem> e = itemAt(inode, at);
-      if (e != null) {
-        at = e.getKey() + e.getValue().numBytes();
-        continue;
+  /** {@code fixup_low_keys}: a new first key of a child becomes its separator above. */
+  private static void fixupLowKeys(ExtentBuffer[] path, int[] slots, Key k) {
+    for (int l = 1; l < path.length; l++) {
+      ExtentBuffer n = path[l];
+      if (n.keys.get(slots[l]).compareTo(k) > 0) {
+        n.keys.set(slots[l], k);
       }
-      Long next = inode.item.items.higherKey(at);
-      long holeEnd = next == null ? end : Math.min(end, next);
-      out.add(new long[] {at, holeEnd});
-      at = holeEnd;
+      if (slots[l] != 0) {
+        break;
+      }
     }
+  }
+
+  private void split(ExtentBuffer[] path, int[] slots, int level) {
+    ExtentBuffer n = path[level];
+    ExtentBuffer right = io.alloc(owner, level);
+    int mid;
+    if (n.isLeaf()) {
+      int half = n.used() / 2;
+      int acc = 0;
+      mid = 0;
+      while (mid < n.nritems() - 1 && acc < half) {
+        acc += ExtentBuffer.ITEM + n.data.get(mid).length;
+        mid++;
+      }
+      mid = Math.max(1, mid);
+    } else {
+      mid = n.nritems() / 2;
+    }
+    n.moveTail(mid, right);
+    if (level == root.level) {
+      ExtentBuffer newRoot = io.alloc(owner, level + 1);
+      newRoot.insertPtr(0, n.keys.get(0), n.bytenr, n.generation);
+      newRoot.insertPtr(1, right.keys.get(0), right.bytenr, right.generation);
+      root = newRoot;
+      return;
+    }
+    ExtentBuffer parent = path[level + 1];
+    parent.insertPtr(slots[level + 1] + 1, right.keys.get(0), right.bytenr, right.generation);
+    if (parent.used() > io.nodesize - ExtentBuffer.HEADER) {
+      split(path, slots, level + 1);
+    }
+  }
+
+  /** Deletes {@code k}; returns whether it was there. */
+  boolean delete(Key k) {
+    if (lookup(k) == null) {
+      return false;
+    }
+    int[] slots = new int[root.level + 1];
+    ExtentBuffer[] path = cowPath(k, slots);
+    path[0].removeItem(slots[0]);
+    for (int l = 0; l < root.level && path[l].nritems() == 0; l++) {
+      io.release(path[l]);
+      path[l + 1].removePtr(slots[l + 1]);
+    }
+    while (!root.isLeaf() && root.nritems() == 1) {
+      ExtentBuffer child = io.read(root.ptrs.get(0)[0]);
+      io.release(root);
+      root = child;
+    }
+    return true;
+  }
+
+  /** Visits the items with {@code lo <= key <= hi} in key order. */
+  void scan(Key lo, Key hi, BiConsumer<Key, byte[]> f) {
+    scan(root, lo, hi, f);
+  }
+
+  private void scan(ExtentBuffer n, Key lo, Key hi, BiConsumer<Key, byte[]> f) {
+    if (n.isLeaf()) {
+      int i = n.search(lo);
+      for (i = i >= 0 ? i : -i - 1; i < n.nritems(); i++) {
+        if (n.keys.get(i).compareTo(hi) > 0) {
+          return;
+        }
+        f.accept(n.keys.get(i), n.data.get(i));
+      }
+      return;
+    }
+    for (int i = n.search(lo); i < n.nritems(); i++) {
+      if (n.keys.get(i).compareTo(hi) > 0) {
+        return;
+      }
+      scan(io.read(n.ptrs.get(i)[0]), lo, hi, f);
+    }
+  }
+
+  List<Key> keys(Key lo, Key hi) {
+    List<Key> out = new ArrayList<>();
+    scan(lo, hi, (k, v) -> out.add(k));
     return out;
   }
 
-  void writeMetadataNodes(long nodes) {
-    long nodeBlocks = fs.layout.nodeSize() / fs.device.blockSize();
-    for (long n = 0; n < nodes; n++) {
-      if (fs.metaCursor + fs.layout.nodeSize() > fs.layout.metaStart() + fs.layout.metaBytes()) {
-        fs.metaCursor = fs.layout.metaStart();
+  /** Visits every node, parents before children (reading each once). */
+  void walk(Consumer<ExtentBuffer> f) {
+    walk(root, f);
+  }
+
+  private void walk(ExtentBuffer n, Consumer<ExtentBuffer> f) {
+    f.accept(n);
+    if (!n.isLeaf()) {
+      for (long[] p : n.ptrs) {
+        walk(io.read(p[0]), f);
       }
-      fs.device.writeMetadata(fs.metaCursor / fs.device.blockSize(), nodeBlocks, false);
-      fs.metaCursor += fs.layout.nodeSize();
     }
-    fs.counters.metadataBlocksWritten += nodes * nodeBlocks;
-    fs.counters.treeNodesWritten += nodes;
   }
 
-  long fsItemsPerLeaf() {
-    return (fs.layout.nodeSize() - NODE_HEADER) / (ITEM_HEADER + 53);
+  /** The nodes changed in this transaction and not written yet (only they can have such children). */
+  void dirtyNodes(List<ExtentBuffer> out) {
+    dirty(root, out);
   }
 
-  long extentItemsPerLeaf() {
-    return (fs.layout.nodeSize() - NODE_HEADER) / (ITEM_HEADER + 53);
-  }
-
-  long csumsPerLeaf() {
-    return (fs.layout.nodeSize() - NODE_HEADER - ITEM_HEADER) / 4;
-  }
-
-  static long ceilDiv(long a, long b) {
-    return (a + b - 1) / b;
-  }
-
-  static long height(long leaves) {
-    long h = 1;
-    for (long n = leaves; n > 1; n = ceilDiv(n, KEY_PTRS_PER_NODE)) {
-      h++;
+  private void dirty(ExtentBuffer n, List<ExtentBuffer> out) {
+    if (n.written) {
+      return;
     }
-    return h;
+    out.add(n);
+    if (!n.isLeaf()) {
+      for (long[] p : n.ptrs) {
+        dirty(io.read(p[0]), out);
+      }
+    }
   }
 
-  static long nodes(long leaves) {
-    long total = Math.max(1, leaves);
-    for (long n = leaves; n > 1; ) {
-      n = ceilDiv(n, KEY_PTRS_PER_NODE);
-      total += n;
-    }
-    return total;
-  }
-
-  long fsItems() {
-    long n = 0;
-    for (BtrfsInode i : fs.inodes.values()) {
-      n += 2 + i.item.items.size() + 2L * i.item.entries.size();
-    }
-    return n;
-  }
-
-  /** Nodes the trees occupy: the metadata space_info's {@code used} in this model. */
-  long metadataNodes() {
-    return nodes(ceilDiv(fsItems(), fsItemsPerLeaf()))
-        + nodes(ceilDiv(fs.extents.size(), extentItemsPerLeaf()))
-        + nodes(ceilDiv(fs.csums.size(), csumsPerLeaf())) + 1;
-  }
-
-  /**
-   * Nodes a commit COWs: the leaves touched in each modified tree (keys bucketed into leaves)
-   * plus the path from them to the root, plus the root tree node.
-   */
-  long dirtyNodes() {
-    long n = 0;
-    long fsLeaves = ceilDiv(fsItems(), fsItemsPerLeaf());
-    long extLeaves = ceilDiv(fs.extents.size(), extentItemsPerLeaf());
-    long csumLeaves = ceilDiv(fs.csums.size(), csumsPerLeaf());
-    if (!fs.fsDirty.isEmpty()) {
-      n += Math.min(Math.max(1, fsLeaves), fs.fsDirty.size()) + height(fsLeaves) - 1;
-    }
-    if (!fs.extDirty.isEmpty()) {
-      n += Math.min(Math.max(1, extLeaves), fs.extDirty.size()) + height(extLeaves) - 1;
-    }
-    if (!fs.csumDirty.isEmpty()) {
-      n += Math.min(Math.max(1, csumLeaves), fs.csumDirty.size()) + height(csumLeaves) - 1;
-    }
-    return n + 1;
+  /** Frees every node of the tree (a dropped log tree). */
+  void dropAll() {
+    List<ExtentBuffer> all = new ArrayList<>();
+    walk(all::add);
+    all.forEach(io::release);
   }
 }

@@ -36,8 +36,9 @@ final class ExtentTree {
     fs.data.reserved -= len;
     fs.data.used += len;
     DiskExtent e = new DiskExtent(bytenr, len);
+    e.generation = fs.io.transid;
     fs.extents.put(bytenr, e);
-    fs.extDirty.add(bytenr >>> 24);
+    fs.dirtyExtents.add(bytenr);
     return e;
   }
 
@@ -53,7 +54,7 @@ final class ExtentTree {
     } else {
       e.refs.put(r, n);
     }
-    fs.extDirty.add(e.bytenr >>> 24);
+    fs.dirtyExtents.add(e.bytenr);
     if (e.refs.isEmpty()) {
       freeExtent(e);
     }
@@ -67,7 +68,7 @@ final class ExtentTree {
     fs.pinned.add(new long[] {e.bytenr, e.numBytes});
     if (!fs.csums.subMap(e.bytenr, e.end()).isEmpty()) {
       fs.csums.subMap(e.bytenr, e.end()).clear();
-      fs.csumDirty.add(e.bytenr / (fs.sectorSize * fs.ctree.csumsPerLeaf()));
+      fs.dirtyCsumRuns(e.bytenr, e.end());
     }
     fs.counters.extentsFreed++;
     fs.counters.bytesPinned += e.numBytes;
@@ -93,7 +94,7 @@ final class ExtentTree {
   }
 
   /** Rebuilds every extent's backrefs from the file extent items and drops unreferenced ones. */
-  static void recountRefs(CommitRoot root) {
+  static boolean recountRefs(TreeLog.State root) {
     root.extents.values().forEach(e -> e.refs.clear());
     for (InodeItem i : root.inodes.values()) {
       i.items.forEach((k, it) -> {
@@ -109,5 +110,6 @@ final class ExtentTree {
       root.extents.remove(e.bytenr);
       root.csums.subMap(e.bytenr, e.end()).clear();
     }
+    return !dead.isEmpty();
   }
 }

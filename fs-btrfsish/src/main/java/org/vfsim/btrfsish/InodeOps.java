@@ -39,7 +39,7 @@ final class InodeOps {
   long nocowLength(BtrfsInode inode, long pos, long len) {
     long done = 0;
     while (done < len) {
-      Map.Entry<Long, FileExtentItem> e = fs.ctree.itemAt(inode, pos + done);
+      Map.Entry<Long, FileExtentItem> e = fs.fileExtents.itemAt(inode, pos + done);
       if (e == null) {
         break;
       }
@@ -117,8 +117,8 @@ final class InodeOps {
       }
       fs.extentTree.completeAllocation(got[0], got[1]);
       long pos = run.get(done).pos();
-      fs.ctree.dropExtents(inode, pos, pos + got[1]);
-      fs.ctree.putItem(inode, pos, new FileExtentItem(got[0], got[1], 0, got[1], false));
+      fs.fileExtents.dropExtents(inode, pos, pos + got[1]);
+      fs.fileExtents.putItem(inode, pos, new FileExtentItem(got[0], got[1], 0, got[1], false));
       if (!inode.item.has(InodeItem.FLAG_NODATASUM)) {
         addCsums(got[0], buf, pages);
       }
@@ -133,7 +133,7 @@ final class InodeOps {
 
   /** {@code run_delalloc_nocow}: writes a page in place; its data reservation is not needed. */
   void writeNocow(Task task, BtrfsInode inode, Folio folio) {
-    Map.Entry<Long, FileExtentItem> e = fs.ctree.itemAt(inode, folio.pos());
+    Map.Entry<Long, FileExtentItem> e = fs.fileExtents.itemAt(inode, folio.pos());
     checkState(e != null, "nocow write without an item at %s", folio.pos());
     FileExtentItem it = e.getValue();
     long phys = it.diskByteAt(folio.pos() - e.getKey());
@@ -145,7 +145,7 @@ final class InodeOps {
       return;
     }
     if (it.prealloc()) {
-      fs.ctree.markWritten(inode, folio.pos(), fs.sectorSize);
+      fs.fileExtents.markWritten(inode, folio.pos(), fs.sectorSize);
     }
     if (!inode.item.has(InodeItem.FLAG_NODATASUM)) {
       addCsums(phys, folio.data(), 1);
@@ -174,7 +174,7 @@ final class InodeOps {
       crc.update(buf, s * fs.sectorSize, fs.sectorSize);
       long at = bytenr + (long) s * fs.sectorSize;
       fs.csums.put(at, (int) crc.getValue());
-      fs.csumDirty.add(at / ((long) fs.sectorSize * fs.ctree.csumsPerLeaf()));
+      fs.dirtyCsumRuns(at, at + 1);
     }
   }
 
@@ -187,7 +187,7 @@ final class InodeOps {
     Integer expected = null;
     if (pos < size) {
       synchronized (fs) {
-        Map.Entry<Long, FileExtentItem> e = fs.ctree.itemAt(inode, pos);
+        Map.Entry<Long, FileExtentItem> e = fs.fileExtents.itemAt(inode, pos);
         if (e != null && !e.getValue().prealloc()) {
           phys = e.getValue().diskByteAt(pos - e.getKey());
           expected = fs.csums.get(phys);
@@ -233,7 +233,7 @@ final class InodeOps {
       }
     }
     synchronized (fs) {
-      for (long[] hole : fs.ctree.holes(inode, start, end)) {
+      for (long[] hole : fs.fileExtents.holes(inode, start, end)) {
         long at = hole[0];
         while (at < hole[1]) {
           long[] got = fs.freeSpace.allocate(fs, task, Math.min(hole[1] - at, BtrfsFs.MAX_EXTENT), fs.sectorSize);
@@ -241,7 +241,7 @@ final class InodeOps {
             throw Errno.ENOSPC.exception("btrfsish: allocation failed in fallocate");
           }
           fs.extentTree.completeAllocation(got[0], got[1]);
-          fs.ctree.putItem(inode, at, new FileExtentItem(got[0], got[1], 0, got[1], true));
+          fs.fileExtents.putItem(inode, at, new FileExtentItem(got[0], got[1], 0, got[1], true));
           fs.counters.preallocBytes += got[1];
           at += got[1];
         }
@@ -251,7 +251,7 @@ final class InodeOps {
 
   boolean holesFit(BtrfsInode inode, long start, long end) {
     long need = 0;
-    for (long[] h : fs.ctree.holes(inode, start, end)) {
+    for (long[] h : fs.fileExtents.holes(inode, start, end)) {
       need += h[1] - h[0];
     }
     return need <= fs.data.unclaimed();
@@ -262,7 +262,7 @@ final class InodeOps {
       long len) {
     List<Object[]> slices = new ArrayList<>();
     long end = srcOff + len;
-    Map.Entry<Long, FileExtentItem> e = fs.ctree.itemAt(src, srcOff);
+    Map.Entry<Long, FileExtentItem> e = fs.fileExtents.itemAt(src, srcOff);
     long from = e != null ? e.getKey() : srcOff;
     for (Map.Entry<Long, FileExtentItem> x : src.item.items.tailMap(from, true).entrySet()) {
       long k = x.getKey();
@@ -276,9 +276,9 @@ final class InodeOps {
         slices.add(new Object[] {dstOff + (s - srcOff), it.slice(s - k, t - s)});
       }
     }
-    fs.ctree.dropExtents(dst, dstOff, dstOff + len);
+    fs.fileExtents.dropExtents(dst, dstOff, dstOff + len);
     for (Object[] sl : slices) {
-      fs.ctree.putItem(dst, (Long) sl[0], (FileExtentItem) sl[1]);
+      fs.fileExtents.putItem(dst, (Long) sl[0], (FileExtentItem) sl[1]);
     }
     fs.counters.clones++;
   }
