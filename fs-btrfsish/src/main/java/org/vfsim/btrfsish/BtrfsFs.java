@@ -1,7 +1,5 @@
 package org.vfsim.btrfsish;
 
-import static com.google.common.base.Preconditions.checkState;
-
 import com.google.common.collect.ImmutableMap;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,24 +10,19 @@ import java.util.Map;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 import org.vfsim.block.BlockDevice;
-import org.vfsim.block.IoKind;
 import org.vfsim.fs.FileType;
 import org.vfsim.fs.FsckReport;
 import org.vfsim.fs.Inode;
 import org.vfsim.fs.MountContext;
 import org.vfsim.fs.StatFs;
 import org.vfsim.fs.SuperBlock;
-import org.vfsim.kernel.HookPoint;
 import org.vfsim.kernel.SimulatedClock;
 import org.vfsim.kernel.Task;
 import org.vfsim.pagecache.Folio;
 import org.vfsim.pagecache.Mapping;
-import org.vfsim.pagecache.WritebackControl;
 import org.vfsim.syscall.Errno;
-import org.vfsim.syscall.ErrnoException;
 
 /**
  * A mounted btrfsish filesystem: the in-memory fs, extent and csum trees of the running
@@ -73,7 +66,10 @@ final class BtrfsFs extends SuperBlock {
   long generation;
   /** Inodes the last commit holds: fsync also logs new ancestors not among them. */
   final Set<Long> committedInos = new HashSet<>();
-  /** Delayed items: the file extent item keys, directory entries, inodes removed, extents and checksum runs changed since the last commit. */
+  /**
+   * Delayed items: the file extent item keys, directory entries, removed inodes, extents and
+   * checksum runs changed since the last commit.
+   */
   final Set<Key> dirtyFsKeys = new HashSet<>();
   final Set<DirName> dirtyNames = new HashSet<>();
   final Set<Long> deadInos = new HashSet<>();
@@ -316,7 +312,7 @@ final class BtrfsFs extends SuperBlock {
     return inode;
   }
 
-  /** {@code evict_inode}: the inode has no links and no users; its extents lose their references. */
+  /** {@code evict_inode}: no links and no users; its extents lose their references. */
   synchronized void evictInode(BtrfsInode inode) {
     dropExtents(inode, 0, Long.MAX_VALUE);
     for (long s : new ArrayList<>(inode.delalloc.keySet())) {

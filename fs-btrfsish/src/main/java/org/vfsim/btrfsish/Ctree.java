@@ -201,7 +201,7 @@ final class Ctree {
     }
   }
 
-  /** The nodes changed in this transaction and not written yet (only they can have such children). */
+  /** The nodes changed in this transaction and not written (only they have such children). */
   void dirtyNodes(List<ExtentBuffer> out) {
     dirty(root, out);
   }

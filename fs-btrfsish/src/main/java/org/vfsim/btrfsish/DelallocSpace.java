@@ -2,22 +2,10 @@ package org.vfsim.btrfsish;
 
 import static com.google.common.base.Preconditions.checkState;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.zip.CRC32C;
-import org.jspecify.annotations.Nullable;
-import org.vfsim.block.IoKind;
-import org.vfsim.fs.FileType;
-import org.vfsim.kernel.HookPoint;
 import org.vfsim.kernel.Task;
-import org.vfsim.pagecache.Folio;
 import org.vfsim.pagecache.Mapping;
 import org.vfsim.pagecache.WritebackControl;
 import org.vfsim.syscall.Errno;
-import org.vfsim.syscall.ErrnoException;
 
 /**
  * Reserving data and metadata space for dirty data ({@code delalloc-space.c}): may_use is
@@ -72,7 +60,8 @@ final class DelallocSpace {
 
   void releaseReservation(long dataBytes, long sectors) {
     long metaBytes = sectors * BtrfsFs.META_RSV_PER_SECTOR;
-    checkState(fs.data.mayUse >= dataBytes && fs.meta.mayUse >= metaBytes, "release beyond may_use");
+    checkState(fs.data.mayUse >= dataBytes && fs.meta.mayUse >= metaBytes,
+        "release beyond may_use");
     fs.data.mayUse -= dataBytes;
     fs.meta.mayUse -= metaBytes;
     if (dataBytes > 0 || metaBytes > 0) {
@@ -82,7 +71,7 @@ final class DelallocSpace {
     }
   }
 
-  /** Writes back every dirty file of this filesystem and waits ({@code btrfs_start_delalloc_roots}). */
+  /** Writes back every dirty file and waits ({@code btrfs_start_delalloc_roots}). */
   void flushDelalloc(Task task) {
     for (BtrfsInode i : fs.liveInodes()) {
       Mapping m = i.mapping();

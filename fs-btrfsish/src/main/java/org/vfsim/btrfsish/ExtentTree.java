@@ -3,21 +3,7 @@ package org.vfsim.btrfsish;
 import static com.google.common.base.Preconditions.checkState;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.zip.CRC32C;
-import org.jspecify.annotations.Nullable;
-import org.vfsim.block.IoKind;
-import org.vfsim.fs.FileType;
-import org.vfsim.kernel.HookPoint;
-import org.vfsim.kernel.Task;
-import org.vfsim.pagecache.Folio;
-import org.vfsim.pagecache.Mapping;
-import org.vfsim.pagecache.WritebackControl;
-import org.vfsim.syscall.Errno;
-import org.vfsim.syscall.ErrnoException;
 
 /**
  * The extent tree ({@code extent-tree.c}): extent items with their data backrefs, the delayed

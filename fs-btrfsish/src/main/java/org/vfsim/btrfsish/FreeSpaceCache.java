@@ -14,10 +14,11 @@ import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
 
 /**
- * The data block group's free space ({@code free-space-cache.c}), its allocation cursor and the
- * data allocator. As btrfs's data allocation does with its shared cluster/last-allocation pointer, every allocation starts
- * at the cursor and moves it past what it took, whatever file asked: interleaved appends to
- * different files therefore interleave on disk.
+ * A block group's free space ({@code free-space-cache.c}) and its allocation cursor, and the
+ * data allocator. As btrfs's data allocation does with its shared cluster/last-allocation
+ * pointer, every allocation starts at the cursor and moves it past what it took, whatever file
+ * asked: interleaved appends to different files therefore interleave on disk. The metadata
+ * block group uses one too, for tree nodes.
  */
 final class FreeSpaceCache {
   private final TreeMap<Long, Long> free = new TreeMap<>();
@@ -137,9 +138,9 @@ final class FreeSpaceCache {
   }
 
   /**
-   * {@code find_free_extent} for one data allocation: fires {@link HookPoint#BLOCK_ALLOCATION} (an ENOSPC it throws means no
-   * space), then takes up to {@code want} bytes (at least {@code min}) at the shared cursor.
-   * The bytes become {@code reserved} until the write completes. Returns {start, len} or null.
+   * {@code find_free_extent} for one data allocation: fires {@link HookPoint#BLOCK_ALLOCATION}
+   * (an ENOSPC it throws means no space), then takes up to {@code want} bytes (at least
+   * {@code min}) at the shared cursor. The bytes become {@code reserved} until the write completes. Returns {start, len} or null.
    */
   long @Nullable [] allocate(BtrfsFs fs, Task task, long want, long min) {
     fs.counters.allocCalls++;

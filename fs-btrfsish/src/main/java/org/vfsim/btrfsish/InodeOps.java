@@ -3,19 +3,12 @@ package org.vfsim.btrfsish;
 import static com.google.common.base.Preconditions.checkState;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.zip.CRC32C;
-import org.jspecify.annotations.Nullable;
 import org.vfsim.block.IoKind;
-import org.vfsim.fs.FileType;
-import org.vfsim.kernel.HookPoint;
 import org.vfsim.kernel.Task;
 import org.vfsim.pagecache.Folio;
-import org.vfsim.pagecache.Mapping;
-import org.vfsim.pagecache.WritebackControl;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
 
@@ -49,7 +42,8 @@ final class InodeOps {
       }
       DiskExtent ext = fs.extents.get(it.diskBytenr());
       if (ext == null || ext.shared()
-          || fs.extentTree.crossRefPending(ext, new DataRef(inode.ino(), it.backrefBase(e.getKey())))) {
+          || fs.extentTree.crossRefPending(ext,
+              new DataRef(inode.ino(), it.backrefBase(e.getKey())))) {
         break;
       }
       long delta = pos + done - e.getKey();
@@ -105,7 +99,8 @@ final class InodeOps {
         System.arraycopy(run.get(done + p).data(), 0, buf, p * fs.sectorSize, fs.sectorSize);
       }
       try {
-        fs.device.write(got[0] / fs.device.blockSize(), buf, 0, pages * fs.devBlocksPerSector, IoKind.DATA,
+        fs.device.write(got[0] / fs.device.blockSize(), buf, 0, pages * fs.devBlocksPerSector,
+            IoKind.DATA,
             false);
       } catch (ErrnoException e) {
         // The ordered extent failed: the new extent is returned at once, the items stay.
@@ -138,7 +133,8 @@ final class InodeOps {
     FileExtentItem it = e.getValue();
     long phys = it.diskByteAt(folio.pos() - e.getKey());
     try {
-      fs.device.write(phys / fs.device.blockSize(), folio.data(), 0, fs.devBlocksPerSector, IoKind.DATA,
+      fs.device.write(phys / fs.device.blockSize(), folio.data(), 0, fs.devBlocksPerSector,
+          IoKind.DATA,
           false);
     } catch (ErrnoException ex) {
       failPages(inode, List.of(folio), 0, 1, Errno.EIO);
@@ -178,7 +174,10 @@ final class InodeOps {
     }
   }
 
-  /** {@code btrfs_read_folio}: holes, preallocated ranges and bytes past EOF read as zeros; data is checked against its crc32c. */
+  /**
+   * {@code btrfs_read_folio}: holes, preallocated ranges and bytes past EOF read as zeros; data
+   * is checked against its crc32c.
+   */
   void readPage(Task task, BtrfsInode inode, Folio folio) {
     byte[] d = folio.data();
     long pos = folio.pos();
@@ -236,7 +235,8 @@ final class InodeOps {
       for (long[] hole : fs.fileExtents.holes(inode, start, end)) {
         long at = hole[0];
         while (at < hole[1]) {
-          long[] got = fs.freeSpace.allocate(fs, task, Math.min(hole[1] - at, BtrfsFs.MAX_EXTENT), fs.sectorSize);
+          long[] got = fs.freeSpace.allocate(fs, task,
+              Math.min(hole[1] - at, BtrfsFs.MAX_EXTENT), fs.sectorSize);
           if (got == null) {
             throw Errno.ENOSPC.exception("btrfsish: allocation failed in fallocate");
           }

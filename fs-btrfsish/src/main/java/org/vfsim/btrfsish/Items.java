@@ -178,7 +178,7 @@ final class Items {
     return h ^ (h >>> 31);
   }
 
-  /** The data backref items of an extent, keyed by hash; backrefs whose hashes collide share one. */
+  /** An extent's data backref items by hash; backrefs whose hashes collide share one. */
   static SortedMap<Long, byte[]> dataRefs(Map<DataRef, Integer> refs) {
     TreeMap<Long, List<Map.Entry<DataRef, Integer>>> byHash = new TreeMap<>(Long::compareUnsigned);
     for (Map.Entry<DataRef, Integer> e : refs.entrySet()) {
