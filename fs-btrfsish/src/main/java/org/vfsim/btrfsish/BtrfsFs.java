@@ -1,7 +1,5 @@
 package org.vfsim.btrfsish;
 
-import static com.google.common.base.Preconditions.checkState;
-
 import com.google.common.collect.ImmutableMap;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,25 +7,22 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 import org.vfsim.block.BlockDevice;
-import org.vfsim.block.IoKind;
 import org.vfsim.fs.FileType;
 import org.vfsim.fs.FsckReport;
 import org.vfsim.fs.Inode;
 import org.vfsim.fs.MountContext;
 import org.vfsim.fs.StatFs;
 import org.vfsim.fs.SuperBlock;
-import org.vfsim.kernel.HookPoint;
 import org.vfsim.kernel.SimulatedClock;
 import org.vfsim.kernel.Task;
 import org.vfsim.pagecache.Folio;
 import org.vfsim.pagecache.Mapping;
-import org.vfsim.pagecache.WritebackControl;
 import org.vfsim.syscall.Errno;
-import org.vfsim.syscall.ErrnoException;
 
 /**
  * A mounted btrfsish filesystem: the in-memory fs, extent and csum trees of the running
@@ -46,52 +41,73 @@ final class BtrfsFs extends SuperBlock {
   static final long META_RSV_PER_SECTOR = 128;
   /** Largest data extent a COW writeback creates ({@code BTRFS_MAX_EXTENT_SIZE}). */
   static final long MAX_EXTENT = 128L << 20;
-  private static final int ITEM_HEADER = 25;
-  private static final int NODE_HEADER = 101;
-  private static final int KEY_PTRS_PER_NODE = 121;
 
   final Layout layout;
   final int sectorSize;
   final BlockDevice device;
   final boolean nodatacow;
   final int maxChunkPages;
-  private final int devBlocksPerSector;
+  final int devBlocksPerSector;
 
   final SpaceInfo data;
   final SpaceInfo meta;
-  private final FreeSpace freeSpace;
-  private final TreeMap<Long, DiskExtent> extents;
-  private final TreeMap<Long, Integer> csums;
-  private final List<long[]> pinned = new ArrayList<>();
-  private final Map<Long, BtrfsInode> inodes = new HashMap<>();
-  private long nextIno;
-  private long generation;
-  private @Nullable LogTree log;
+  final FreeSpaceCache freeSpace;
+  final DiskIo io;
+  /** The trees ({@code fs_info->tree_root}, the fs tree, the extent and the csum root). */
+  final Ctree treeRoot;
+  final Ctree fsRoot;
+  final Ctree extentRoot;
+  final Ctree csumRoot;
+  final TreeMap<Long, DiskExtent> extents;
+  final TreeMap<Long, Integer> csums;
+  final List<long[]> pinned = new ArrayList<>();
+  final Map<Long, BtrfsInode> inodes = new HashMap<>();
+  long nextIno;
+  long generation;
   /** Inodes the last commit holds: fsync also logs new ancestors not among them. */
-  private final java.util.Set<Long> committedInos = new java.util.HashSet<>();
-  private long metaCursor;
-  private long fsDirtyItems;
-  private final java.util.Set<Long> fsDirty = new java.util.HashSet<>();
-  private final java.util.Set<Long> extDirty = new java.util.HashSet<>();
-  private final java.util.Set<Long> csumDirty = new java.util.HashSet<>();
+  final Set<Long> committedInos = new HashSet<>();
+  /**
+   * Delayed items: the file extent item keys, directory entries, removed inodes, extents and
+   * checksum runs changed since the last commit.
+   */
+  final Set<Key> dirtyFsKeys = new HashSet<>();
+  final Set<DirName> dirtyNames = new HashSet<>();
+  final Set<Long> deadInos = new HashSet<>();
+  final Set<Long> dirtyExtents = new HashSet<>();
+  final Set<Long> dirtyCsums = new HashSet<>();
   /**
    * The delayed ref heads of the running transaction: per extent, every backref added or dropped
    * since the last commit (btrfs runs them at commit). The commit root may still hold a dropped
    * one.
    */
-  private final Map<Long, java.util.Set<DataRef>> delayedRefs = new HashMap<>();
-  private final SimulatedClock.Timer commitTimer;
-  private boolean dead;
+  final Map<Long, Set<DataRef>> delayedRefs = new HashMap<>();
+  final SimulatedClock.Timer commitTimer;
+  boolean dead;
   final Counters counters = new Counters();
+  final DelallocSpace delalloc = new DelallocSpace(this);
+  final ExtentTree extentTree = new ExtentTree(this);
+  final FileExtents fileExtents = new FileExtents(this);
+  final InodeOps inodeOps = new InodeOps(this);
+  final Transaction transaction = new Transaction(this);
+  final TreeLog treeLog = new TreeLog(this);
   /** How perform_write copies; tests swap in the 2010 variant. */
   volatile BufferedWrite.CopyStep copyStep = BufferedWrite.ATOMIC;
   /** Tests compare perform_write with the generic loop over write_begin/write_end. */
   volatile boolean genericWriteForTest;
 
-  BtrfsFs(MountContext ctx, CommitRoot root, @Nullable LogTree logTree) {
+  /** A directory entry changed in the running transaction. */
+  record DirName(long dir, String name) {}
+
+  /**
+   * {@code open_ctree}: reads the root tree named by the superblock and the trees it names,
+   * verifying every node, decodes them into the in-memory inodes, extents and checksums (caches
+   * of the trees), replays a log tree written after the superblock's commit, removes orphans,
+   * and rebuilds the free space of both block groups from what the trees reference.
+   */
+  BtrfsFs(MountContext ctx, DiskSuper sb) {
     super(ctx);
     this.device = ctx.device();
-    this.layout = root.layout;
+    this.layout = sb.layout();
     this.sectorSize = layout.sectorSize();
     this.devBlocksPerSector = sectorSize / device.blockSize();
     this.nodatacow = ctx.options().flag("nodatacow");
@@ -106,19 +122,43 @@ final class BtrfsFs extends SuperBlock {
     this.maxChunkPages = (int) chunk;
     this.data = new SpaceInfo("data", layout.dataBytes());
     this.meta = new SpaceInfo("metadata", layout.metaBytes());
+    this.generation = sb.generation();
+    this.io = new DiskIo(device, layout, meta, generation + 1);
+    Set<Long> used = new HashSet<>();
+    this.treeRoot = new Ctree(io, Key.ROOT_TREE, io.read(sb.root()));
+    this.fsRoot = openRoot(Key.FS_TREE);
+    this.extentRoot = openRoot(Key.EXTENT_TREE);
+    this.csumRoot = openRoot(Key.CSUM_TREE);
+    for (Ctree t : List.of(treeRoot, fsRoot, extentRoot, csumRoot)) {
+      markUsed(t, used);
+    }
+    TreeLog.State root = new TreeLog.State();
+    TreeLog.read(fsRoot, root, sectorSize);
+    TreeLog.read(csumRoot, root, sectorSize);
+    extentRoot.scan(Key.min(0), Key.max(-1L, 255), (k, v) -> {
+      if (k.type() == Key.EXTENT_ITEM) {
+        DiskExtent e = new DiskExtent(k.objectid(), k.offset());
+        e.generation = Items.extentGeneration(v);
+        root.extents.put(e.bytenr, e);
+      }
+    });
+    boolean changed = false;
+    if (sb.logRoot() != 0 && sb.logRootTransid() == sb.generation()) {
+      Ctree log = new Ctree(io, Key.LOG_TREE, io.read(sb.logRoot()));
+      markUsed(log, used);
+      TreeLog.State logged = new TreeLog.State();
+      TreeLog.read(log, logged, sectorSize);
+      TreeLog.replay(root, logged);
+      treeLog.log = log; // dropped (its blocks pinned) by the commit that follows
+      changed = true;
+    }
+    io.initFree(used);
     this.extents = root.extents;
     this.csums = root.csums;
-    this.nextIno = root.nextIno;
-    this.generation = root.generation;
-    this.metaCursor = layout.metaStart();
-    boolean replayed = logTree != null && logTree.parentGeneration == root.generation;
-    if (replayed) {
-      replayLog(root, logTree);
-    }
     // Orphan cleanup: inodes that lost their last link before the crash go away now.
-    root.inodes.values().removeIf(i -> i.nlink <= 0 && i.ino != FIRST_FREE_INO);
-    recountRefs(root);
-    this.freeSpace = new FreeSpace(layout.dataStart(), layout.dataEnd());
+    changed |= root.inodes.values().removeIf(i -> i.nlink <= 0 && i.ino != FIRST_FREE_INO);
+    changed |= ExtentTree.recountRefs(root);
+    this.freeSpace = new FreeSpaceCache(layout.dataStart(), layout.dataEnd());
     long at = layout.dataStart();
     for (DiskExtent e : extents.values()) {
       if (e.bytenr > at) {
@@ -130,6 +170,15 @@ final class BtrfsFs extends SuperBlock {
     if (at < layout.dataEnd()) {
       freeSpace.add(at, layout.dataEnd() - at);
     }
+    for (long m : DiskSuper.offsets(layout.totalBytes())) {
+      // The superblock mirrors are never allocated (btrfs excludes their stripes).
+      if (m != DiskSuper.PRIMARY && m >= layout.dataStart() && m < layout.dataEnd()) {
+        long s = m / sectorSize * sectorSize;
+        freeSpace.remove(s, sectorSize);
+        data.readonly += sectorSize;
+      }
+    }
+    long maxIno = FIRST_FREE_INO;
     for (InodeItem item : root.inodes.values()) {
       BtrfsInode inode = new BtrfsInode(this, item);
       // btrfs_read_locked_inode: the times come from the inode item (the commit's or the
@@ -137,50 +186,101 @@ final class BtrfsFs extends SuperBlock {
       inode.readTimesFromItem();
       inodes.put(item.ino, inode);
       committedInos.add(item.ino);
+      maxIno = Math.max(maxIno, item.ino);
     }
-    meta.used = metadataNodes() * layout.nodeSize();
-    commitTimer = machine().clock().scheduleAtFixedRate(Duration.ofSeconds(commit),
-        this::periodicCommit);
-    if (replayed) {
-      commitTransaction(); // btrfs commits right after replaying a log
-    }
-  }
-
-  // ---- log replay and reference counts -------------------------------------------------------
-
-  private static void replayLog(CommitRoot root, LogTree log) {
-    root.inodes.putAll(log.inodes);
-    log.names.forEach((ino, links) -> links.forEach((name, parent) -> {
-      InodeItem dir = root.inodes.get(parent);
-      if (dir != null && dir.type == FileType.DIRECTORY) {
-        dir.entries.put(name, ino);
-      }
-    }));
-    log.extents.forEach((bytenr, len) -> root.extents.computeIfAbsent(bytenr,
-        b -> new DiskExtent(b, len)));
-    root.csums.putAll(log.csums);
-    // A logged directory may name children that neither the commit nor the log holds.
     for (InodeItem dir : root.inodes.values()) {
-      dir.entries.values().removeIf(ino -> !root.inodes.containsKey(ino));
+      dir.entries.forEach((name, child) -> root.inodes.get(child).links
+          .computeIfAbsent(dir.ino, d -> new java.util.TreeSet<>()).add(name));
+    }
+    // btrfs_find_highest_objectid: new inodes are numbered after the highest in the tree.
+    this.nextIno = maxIno + 1;
+    commitTimer = machine().clock().scheduleAtFixedRate(Duration.ofSeconds(commit),
+        transaction::periodicCommit);
+    if (changed) {
+      transaction.resyncAll = true;
+      commitTransaction(); // btrfs commits right after replaying a log or removing orphans
     }
   }
 
-  /** Rebuilds every extent's backrefs from the file extent items and drops unreferenced ones. */
-  private static void recountRefs(CommitRoot root) {
-    root.extents.values().forEach(e -> e.refs.clear());
-    for (InodeItem i : root.inodes.values()) {
-      i.items.forEach((k, it) -> {
-        DiskExtent e = root.extents.get(it.diskBytenr());
-        if (e != null) {
-          e.refs.merge(new DataRef(i.ino, it.backrefBase(k)), 1, Integer::sum);
-        }
-      });
+  private Ctree openRoot(long id) {
+    byte[] item = treeRoot.lookup(new Key(id, Key.ROOT_ITEM, 0));
+    if (item == null) {
+      throw Errno.EUCLEAN.exception("btrfsish: the root tree has no root item for tree " + id);
     }
-    List<DiskExtent> dead = new ArrayList<>();
-    root.extents.values().stream().filter(e -> e.refs.isEmpty()).forEach(dead::add);
-    for (DiskExtent e : dead) {
-      root.extents.remove(e.bytenr);
-      root.csums.subMap(e.bytenr, e.end()).clear();
+    return new Ctree(io, id, io.read(Items.rootBytenr(item)));
+  }
+
+  private static void markUsed(Ctree t, Set<Long> used) {
+    t.walk(n -> {
+      if (!used.add(n.bytenr)) {
+        throw Errno.EUCLEAN.exception("btrfsish: tree block " + n.bytenr + " referenced twice");
+      }
+    });
+  }
+
+  /** The trees whose nodes are allocated now (the log tree too, if fsync wrote one). */
+  List<Ctree> liveTrees() {
+    List<Ctree> out = new ArrayList<>(List.of(treeRoot, fsRoot, extentRoot, csumRoot));
+    if (treeLog.log != null) {
+      out.add(treeLog.log);
+    }
+    return out;
+  }
+
+  /** The superblock for the current commit, naming {@code log} as the log tree if not null. */
+  DiskSuper superFor(@Nullable Ctree log) {
+    return new DiskSuper(generation, treeRoot.root.bytenr, treeRoot.root.level,
+        log == null ? 0 : log.root.bytenr, log == null ? 0 : log.root.level,
+        log == null ? 0 : generation, layout);
+  }
+
+  void clearDirty() {
+    dirtyFsKeys.clear();
+    dirtyNames.clear();
+    deadInos.clear();
+    dirtyExtents.clear();
+    dirtyCsums.clear();
+  }
+
+  /** The checksum runs covering {@code [from, to)} change in this transaction. */
+  void dirtyCsumRuns(long from, long to) {
+    long run = (long) Items.CSUM_RUN * sectorSize;
+    for (long r = Math.floorDiv(from, run) * run; r < to; r += run) {
+      dirtyCsums.add(r);
+    }
+  }
+
+  /** Adds a directory entry ({@code btrfs_add_link}); caller holds the fs lock. */
+  void addEntry(BtrfsInode dir, String name, long child) {
+    Long old = dir.item.entries.put(name, child);
+    if (old != null) {
+      dropLink(old, dir.ino(), name);
+    }
+    BtrfsInode c = inodes.get(child);
+    if (c != null) {
+      c.item.links.computeIfAbsent(dir.ino(), d -> new java.util.TreeSet<>()).add(name);
+    }
+    dirtyNames.add(new DirName(dir.ino(), name));
+  }
+
+  /** Removes a directory entry ({@code btrfs_unlink_inode}); caller holds the fs lock. */
+  @Nullable Long removeEntry(BtrfsInode dir, String name) {
+    Long ino = dir.item.entries.remove(name);
+    if (ino != null) {
+      dropLink(ino, dir.ino(), name);
+      treeLog.nameRemoved(ino, dir.ino(), name, dir.item.entryIndex.get(name));
+      dirtyNames.add(new DirName(dir.ino(), name));
+    }
+    return ino;
+  }
+
+  private void dropLink(long ino, long dir, String name) {
+    BtrfsInode c = inodes.get(ino);
+    if (c != null) {
+      java.util.TreeSet<String> names = c.item.links.get(dir);
+      if (names != null && names.remove(name) && names.isEmpty()) {
+        c.item.links.remove(dir);
+      }
     }
   }
 
@@ -209,801 +309,92 @@ final class BtrfsFs extends SuperBlock {
     }
     BtrfsInode inode = new BtrfsInode(this, item);
     inodes.put(item.ino, inode);
-    fsDirty.add(item.ino << 20);
-    fsDirtyItems++;
     return inode;
   }
 
-  /** {@code evict_inode}: the inode has no links and no users; its extents lose their references. */
+  /** {@code evict_inode}: no links and no users; its extents lose their references. */
   synchronized void evictInode(BtrfsInode inode) {
     dropExtents(inode, 0, Long.MAX_VALUE);
     for (long s : new ArrayList<>(inode.delalloc.keySet())) {
       clearDelalloc(inode, s, true);
     }
     inodes.remove(inode.ino());
+    deadInos.add(inode.ino());
   }
 
   synchronized List<BtrfsInode> liveInodes() {
     return new ArrayList<>(inodes.values());
   }
 
-  // ---- reservations (btrfs_delalloc_reserve_space and friends) ------------------------------
+  // ---- entry points (each takes the fs lock, then calls the helper that owns the concept) -----
 
-  /**
-   * Reserves {@code dataBytes} of data space and metadata for {@code sectors} dirtied sectors.
-   * When they do not fit, flushes delalloc (writeback turns may_use into used and frees old
-   * extents into pinned) and commits the transaction (pinned becomes free), then tries once
-   * more before ENOSPC. Call with no folio locked.
-   */
   void reserveDelalloc(Task task, long dataBytes, long sectors) {
-    if (tryReserve(dataBytes, sectors)) {
-      return;
-    }
-    synchronized (this) {
-      counters.enospcFlushes++;
-    }
-    flushDelalloc(task);
-    commitTransaction();
-    if (tryReserve(dataBytes, sectors)) {
-      return;
-    }
-    synchronized (this) {
-      counters.enospc++;
-    }
-    throw Errno.ENOSPC.exception("btrfsish: " + dataBytes + " bytes of data space do not fit: "
-        + data);
+    delalloc.reserveDelalloc(task, dataBytes, sectors);
   }
 
-  /** Reserves without flushing (page_mkwrite holds a folio lock and cannot flush). */
   synchronized boolean tryReserve(long dataBytes, long sectors) {
-    long metaBytes = sectors * META_RSV_PER_SECTOR;
-    if (data.unclaimed() < dataBytes || meta.unclaimed() < metaBytes) {
-      return false;
-    }
-    data.mayUse += dataBytes;
-    meta.mayUse += metaBytes;
-    counters.reservations++;
-    counters.dataReservedBytes += dataBytes;
-    counters.metaReservedBytes += metaBytes;
-    return true;
+    return delalloc.tryReserve(dataBytes, sectors);
   }
 
   synchronized void releaseReservation(long dataBytes, long sectors) {
-    long metaBytes = sectors * META_RSV_PER_SECTOR;
-    checkState(data.mayUse >= dataBytes && meta.mayUse >= metaBytes, "release beyond may_use");
-    data.mayUse -= dataBytes;
-    meta.mayUse -= metaBytes;
-    if (dataBytes > 0 || metaBytes > 0) {
-      counters.releases++;
-      counters.dataReleasedBytes += dataBytes;
-      counters.metaReleasedBytes += metaBytes;
-    }
+    delalloc.releaseReservation(dataBytes, sectors);
   }
 
-  /** Writes back every dirty file of this filesystem and waits ({@code btrfs_start_delalloc_roots}). */
   void flushDelalloc(Task task) {
-    for (BtrfsInode i : liveInodes()) {
-      Mapping m = i.mapping();
-      if (m.nrDirty() > 0) {
-        machine().pageCache().writeback(task, m,
-            WritebackControl.syncAll(WritebackControl.Reason.SYNC));
-        m.waitWritebackRange(0, Long.MAX_VALUE);
-      }
-    }
+    delalloc.flushDelalloc(task);
   }
 
-  /**
-   * {@code btrfs_set_extent_delalloc}: sectors become delalloc. A sector that already was keeps
-   * one reservation: the new one is released (btrfs clears the old accounting instead; the
-   * totals are the same).
-   */
   synchronized void markDelalloc(BtrfsInode inode, long firstSector, long n, boolean reserved) {
-    for (long s = firstSector; s < firstSector + n; s++) {
-      Boolean prev = inode.delalloc.get(s);
-      if (prev == null) {
-        inode.delalloc.put(s, reserved);
-        continue;
-      }
-      if (reserved && prev) {
-        releaseReservation(sectorSize, 1);
-      } else if (reserved) {
-        inode.delalloc.put(s, true);
-        releaseReservation(0, 1);
-      } else {
-        releaseReservation(0, 1);
-      }
-    }
+    delalloc.markDelalloc(inode, firstSector, n, reserved);
   }
 
-  /** Clears one delalloc sector, releasing its metadata and, if asked, its data reservation. */
   synchronized void clearDelalloc(BtrfsInode inode, long sector, boolean releaseData) {
-    Boolean reserved = inode.delalloc.remove(sector);
-    if (reserved == null) {
-      return;
-    }
-    releaseReservation(reserved && releaseData ? sectorSize : 0, 1);
+    delalloc.clearDelalloc(inode, sector, releaseData);
   }
 
   synchronized boolean isDelalloc(BtrfsInode inode, long sector) {
-    return inode.delalloc.containsKey(sector);
+    return delalloc.isDelalloc(inode, sector);
   }
 
-  // ---- allocation ------------------------------------------------------------------------------
-
-  /**
-   * One allocator call: fires {@link HookPoint#BLOCK_ALLOCATION} (an ENOSPC it throws means no
-   * space), then takes up to {@code want} bytes (at least {@code min}) at the shared cursor.
-   * The bytes become {@code reserved} until the write completes. Returns {start, len} or null.
-   */
-  private long @Nullable [] allocate(Task task, long want, long min) {
-    counters.allocCalls++;
-    try {
-      machine().hooks().fire(HookPoint.BLOCK_ALLOCATION, task);
-    } catch (ErrnoException e) {
-      if (e.errno() == Errno.ENOSPC) {
-        counters.allocFailures++;
-        return null;
-      }
-      throw e;
-    }
-    long[] got = freeSpace.find(want, min);
-    if (got == null) {
-      counters.allocFailures++;
-      return null;
-    }
-    freeSpace.remove(got[0], got[1]);
-    freeSpace.advanceCursor(got[0] + got[1]);
-    data.reserved += got[1];
-    return got;
-  }
-
-  /** The allocated bytes now hold their data: reserved becomes used and the extent item exists. */
-  private DiskExtent completeAllocation(long bytenr, long len) {
-    data.reserved -= len;
-    data.used += len;
-    DiskExtent e = new DiskExtent(bytenr, len);
-    extents.put(bytenr, e);
-    extDirty.add(bytenr >>> 24);
-    return e;
-  }
-
-  // ---- file extent items -----------------------------------------------------------------------
-
-  private void ref(BtrfsInode inode, long key, FileExtentItem it, int delta) {
-    DiskExtent e = extents.get(it.diskBytenr());
-    checkState(e != null, "item at %s of inode %s points at no extent %s", key, inode.ino(), it);
-    DataRef r = new DataRef(inode.ino(), it.backrefBase(key));
-    delayedRefs.computeIfAbsent(e.bytenr, b -> new java.util.HashSet<>()).add(r);
-    int n = e.refs.getOrDefault(r, 0) + delta;
-    checkState(n >= 0, "negative backref count for %s", r);
-    if (n == 0) {
-      e.refs.remove(r);
-    } else {
-      e.refs.put(r, n);
-    }
-    extDirty.add(e.bytenr >>> 24);
-    if (e.refs.isEmpty()) {
-      freeExtent(e);
-    }
-  }
-
-  /** Nothing references any part of the extent: it is freed, but pinned until the commit. */
-  private void freeExtent(DiskExtent e) {
-    extents.remove(e.bytenr);
-    data.used -= e.numBytes;
-    data.pinned += e.numBytes;
-    pinned.add(new long[] {e.bytenr, e.numBytes});
-    if (!csums.subMap(e.bytenr, e.end()).isEmpty()) {
-      csums.subMap(e.bytenr, e.end()).clear();
-      csumDirty.add(e.bytenr / (sectorSize * csumsPerLeaf()));
-    }
-    counters.extentsFreed++;
-    counters.bytesPinned += e.numBytes;
-  }
-
-  private void putItem(BtrfsInode inode, long key, FileExtentItem it) {
-    inode.item.items.put(key, it);
-    fsDirty.add((inode.ino() << 20) ^ (key >>> 20));
-    fsDirtyItems++;
-    ref(inode, key, it, 1);
-  }
-
-  private void removeItem(BtrfsInode inode, long key) {
-    FileExtentItem it = inode.item.items.remove(key);
-    fsDirty.add((inode.ino() << 20) ^ (key >>> 20));
-    fsDirtyItems++;
-    ref(inode, key, it, -1);
-  }
-
-  /**
-   * {@code btrfs_drop_extents}: no item covers {@code [start, end)} afterwards. An item that
-   * straddles an end is trimmed, and one that spans the whole range is split in two pieces that
-   * both reference the old extent, which therefore stays fully allocated.
-   */
   synchronized void dropExtents(BtrfsInode inode, long start, long end) {
-    TreeMap<Long, FileExtentItem> items = inode.item.items;
-    List<Long> keys = new ArrayList<>();
-    Long first = items.floorKey(start);
-    if (first != null && first + items.get(first).numBytes() > start) {
-      keys.add(first);
-    }
-    keys.addAll(items.subMap(start, false, end, false).keySet());
-    if (items.containsKey(start) && !keys.contains(start)) {
-      keys.add(start);
-    }
-    for (long k : keys) {
-      FileExtentItem it = items.get(k);
-      long ie = k + it.numBytes();
-      if (ie <= start || k >= end) {
-        continue;
-      }
-      // New pieces take their references before the old item drops its own, so an extent
-      // that stays referenced is never freed in between.
-      if (k < start) {
-        putItemReplacing(inode, k, it.slice(0, start - k), it);
-      }
-      if (ie > end) {
-        putItem(inode, end, it.slice(end - k, ie - end));
-      }
-      if (k >= start) {
-        removeItem(inode, k);
-      }
-    }
+    fileExtents.dropExtents(inode, start, end);
   }
 
-  /** Replaces the item at {@code key} by {@code piece} (same key), keeping the extent alive. */
-  private void putItemReplacing(BtrfsInode inode, long key, FileExtentItem piece,
-      FileExtentItem old) {
-    ref(inode, key, piece, 1);
-    inode.item.items.put(key, piece);
-    fsDirty.add((inode.ino() << 20) ^ (key >>> 20));
-    fsDirtyItems++;
-    ref(inode, key, old, -1);
-  }
-
-  /** The item covering file offset {@code pos}, or null. */
   synchronized Map.@Nullable Entry<Long, FileExtentItem> itemAt(BtrfsInode inode, long pos) {
-    Map.Entry<Long, FileExtentItem> e = inode.item.items.floorEntry(pos);
-    return e != null && e.getKey() + e.getValue().numBytes() > pos ? e : null;
+    return fileExtents.itemAt(inode, pos);
   }
 
-  /**
-   * How many bytes from sector-aligned {@code pos} (up to {@code len}) can be written in place
-   * ({@code can_nocow_extent}): covered by an item of an unshared extent that is preallocated,
-   * or regular in a NODATACOW inode, with no checksums in the range to keep consistent.
-   */
   synchronized long nocowLength(BtrfsInode inode, long pos, long len) {
-    long done = 0;
-    while (done < len) {
-      Map.Entry<Long, FileExtentItem> e = itemAt(inode, pos + done);
-      if (e == null) {
-        break;
-      }
-      FileExtentItem it = e.getValue();
-      if (!it.prealloc() && !inode.item.has(InodeItem.FLAG_NODATACOW)) {
-        break;
-      }
-      DiskExtent ext = extents.get(it.diskBytenr());
-      if (ext == null || ext.shared()
-          || crossRefPending(ext, new DataRef(inode.ino(), it.backrefBase(e.getKey())))) {
-        break;
-      }
-      long delta = pos + done - e.getKey();
-      long n = Math.min(it.numBytes() - delta, len - done);
-      long phys = it.diskByteAt(delta);
-      // run_delalloc_nocow forces COW when checksums exist in the range, preallocated or not,
-      // so that an extent's checksums are either valid or absent: a preallocated item can sit
-      // over bytes another file's committed (or logged) item holds as written data with their
-      // checksums - e.g. after a log replay restored this file's prealloc item from an fsync
-      // older than the write the other file's fsync saw.
-      if (!csums.subMap(phys, phys + n).isEmpty()) {
-        break;
-      }
-      done += n;
-    }
-    return done;
+    return inodeOps.nocowLength(inode, pos, len);
   }
 
-  /**
-   * {@code check_delayed_ref}: a backref of another (inode, offset) added or dropped in the
-   * running transaction makes the extent shared for NOCOW. A reference dropped since the last
-   * commit is still in the commit root (and in any log), so overwriting the extent in place
-   * would change that file's committed data under a power cut.
-   */
-  private boolean crossRefPending(DiskExtent ext, DataRef ours) {
-    java.util.Set<DataRef> head = delayedRefs.get(ext.bytenr);
-    if (head == null) {
-      return false;
-    }
-    for (DataRef r : head) {
-      if (!r.equals(ours)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  // ---- writeback -------------------------------------------------------------------------------
-
-  /**
-   * {@code cow_file_range} and the ordered-extent completion for a run of contiguous dirty
-   * pages: allocates new extents at the shared cursor (may_use becomes reserved), writes the
-   * data, then points the file's items at the new extents (reserved becomes used) and drops
-   * the old items' references.
-   */
   synchronized void writeCow(Task task, BtrfsInode inode, List<Folio> run) {
-    int done = 0;
-    long unreserved = 0;
-    for (Folio f : run) {
-      if (!Boolean.TRUE.equals(inode.delalloc.get(f.index()))) {
-        unreserved += sectorSize;
-      }
-    }
-    if (unreserved > data.unclaimed()) {
-      failPages(inode, run, 0, run.size(), Errno.ENOSPC);
-      return;
-    }
-    while (done < run.size()) {
-      long want = Math.min((long) (run.size() - done) * sectorSize, MAX_EXTENT);
-      long[] got = allocate(task, want, sectorSize);
-      if (got == null) {
-        failPages(inode, run, done, run.size(), Errno.ENOSPC);
-        return;
-      }
-      int pages = (int) (got[1] / sectorSize);
-      for (int p = done; p < done + pages; p++) {
-        if (Boolean.TRUE.equals(inode.delalloc.get(run.get(p).index()))) {
-          data.mayUse -= sectorSize; // the reservation is now this allocation
-          inode.delalloc.put(run.get(p).index(), false);
-        }
-      }
-      byte[] buf = new byte[pages * sectorSize];
-      for (int p = 0; p < pages; p++) {
-        System.arraycopy(run.get(done + p).data(), 0, buf, p * sectorSize, sectorSize);
-      }
-      try {
-        device.write(got[0] / device.blockSize(), buf, 0, pages * devBlocksPerSector, IoKind.DATA,
-            false);
-      } catch (ErrnoException e) {
-        // The ordered extent failed: the new extent is returned at once, the items stay.
-        data.reserved -= got[1];
-        freeSpace.add(got[0], got[1]);
-        failPages(inode, run, done, done + pages, Errno.EIO);
-        done += pages;
-        continue;
-      }
-      completeAllocation(got[0], got[1]);
-      long pos = run.get(done).pos();
-      dropExtents(inode, pos, pos + got[1]);
-      putItem(inode, pos, new FileExtentItem(got[0], got[1], 0, got[1], false));
-      if (!inode.item.has(InodeItem.FLAG_NODATASUM)) {
-        addCsums(got[0], buf, pages);
-      }
-      for (int p = done; p < done + pages; p++) {
-        clearDelalloc(inode, run.get(p).index(), false);
-      }
-      counters.cowAllocations++;
-      counters.cowBytes += got[1];
-      done += pages;
-    }
+    inodeOps.writeCow(task, inode, run);
   }
 
-  /** {@code run_delalloc_nocow}: writes a page in place; its data reservation is not needed. */
   synchronized void writeNocow(Task task, BtrfsInode inode, Folio folio) {
-    Map.Entry<Long, FileExtentItem> e = itemAt(inode, folio.pos());
-    checkState(e != null, "nocow write without an item at %s", folio.pos());
-    FileExtentItem it = e.getValue();
-    long phys = it.diskByteAt(folio.pos() - e.getKey());
-    try {
-      device.write(phys / device.blockSize(), folio.data(), 0, devBlocksPerSector, IoKind.DATA,
-          false);
-    } catch (ErrnoException ex) {
-      failPages(inode, List.of(folio), 0, 1, Errno.EIO);
-      return;
-    }
-    if (it.prealloc()) {
-      markWritten(inode, folio.pos(), sectorSize);
-    }
-    if (!inode.item.has(InodeItem.FLAG_NODATASUM)) {
-      addCsums(phys, folio.data(), 1);
-    }
-    clearDelalloc(inode, folio.index(), true);
-    counters.nocowWrites++;
+    inodeOps.writeNocow(task, inode, folio);
   }
 
-  /**
-   * {@code btrfs_mark_extent_written}: the written part of a preallocated item becomes a regular
-   * item; the rest stays preallocated; a regular neighbour of the same extent is merged.
-   */
-  private void markWritten(BtrfsInode inode, long pos, long len) {
-    Map.Entry<Long, FileExtentItem> e = itemAt(inode, pos);
-    long k = e.getKey();
-    FileExtentItem it = e.getValue();
-    long ie = k + it.numBytes();
-    FileExtentItem mid = it.slice(pos - k, len).written();
-    if (pos > k) {
-      putItemReplacing(inode, k, it.slice(0, pos - k), it);
-      putItem(inode, pos, mid);
-    } else {
-      putItemReplacing(inode, k, mid, it);
-    }
-    if (pos + len < ie) {
-      putItem(inode, pos + len, it.slice(pos + len - k, ie - pos - len));
-    }
-    mergeWithPrevious(inode, pos);
-    Map.Entry<Long, FileExtentItem> next = inode.item.items.higherEntry(pos);
-    if (next != null) {
-      mergeWithPrevious(inode, next.getKey());
-    }
-  }
-
-  private void mergeWithPrevious(BtrfsInode inode, long key) {
-    FileExtentItem it = inode.item.items.get(key);
-    Map.Entry<Long, FileExtentItem> prev = inode.item.items.lowerEntry(key);
-    if (it == null || prev == null) {
-      return;
-    }
-    FileExtentItem p = prev.getValue();
-    if (prev.getKey() + p.numBytes() == key && p.diskBytenr() == it.diskBytenr()
-        && p.offset() + p.numBytes() == it.offset() && p.prealloc() == it.prealloc()) {
-      FileExtentItem merged = new FileExtentItem(p.diskBytenr(), p.diskNumBytes(), p.offset(),
-          p.numBytes() + it.numBytes(), p.prealloc());
-      putItemReplacing(inode, prev.getKey(), merged, p);
-      removeItem(inode, key);
-    }
-  }
-
-  /** A failed writeback: the pages lose their data (as btrfs cleans them with an error). */
-  private void failPages(BtrfsInode inode, List<Folio> run, int from, int to, Errno err) {
-    for (int p = from; p < to; p++) {
-      Folio f = run.get(p);
-      f.setError();
-      clearDelalloc(inode, f.index(), true);
-    }
-    inode.mapping().setWritebackError(err);
-    counters.writebackErrors++;
-  }
-
-  private void addCsums(long bytenr, byte[] buf, int sectors) {
-    if (device.dataless()) {
-      return;
-    }
-    for (int s = 0; s < sectors; s++) {
-      CRC32C crc = new CRC32C();
-      crc.update(buf, s * sectorSize, sectorSize);
-      long at = bytenr + (long) s * sectorSize;
-      csums.put(at, (int) crc.getValue());
-      csumDirty.add(at / ((long) sectorSize * csumsPerLeaf()));
-    }
-  }
-
-  // ---- read ------------------------------------------------------------------------------------
-
-  /** {@code btrfs_read_folio}: holes, preallocated ranges and bytes past EOF read as zeros; data is checked against its crc32c. */
   void readPage(Task task, BtrfsInode inode, Folio folio) {
-    byte[] d = folio.data();
-    long pos = folio.pos();
-    long size = inode.size();
-    long phys = -1;
-    Integer expected = null;
-    if (pos < size) {
-      synchronized (this) {
-        Map.Entry<Long, FileExtentItem> e = itemAt(inode, pos);
-        if (e != null && !e.getValue().prealloc()) {
-          phys = e.getValue().diskByteAt(pos - e.getKey());
-          expected = csums.get(phys);
-        }
-      }
-    }
-    if (phys < 0) {
-      folio.zero(0, Folio.SIZE);
-    } else {
-      device.read(phys / device.blockSize(), d, 0, devBlocksPerSector, IoKind.DATA);
-      if (expected != null && !device.dataless()) {
-        CRC32C crc = new CRC32C();
-        crc.update(d, 0, sectorSize);
-        if ((int) crc.getValue() != expected) {
-          synchronized (this) {
-            counters.csumErrors++;
-          }
-          throw Errno.EIO.exception(String.format(
-              "csum failed ino %d off %d logical %d csum 0x%08x expected 0x%08x", inode.ino(),
-              pos, phys, (int) crc.getValue(), expected));
-        }
-      }
-      if (size - pos < Folio.SIZE) {
-        folio.zero((int) (size - pos), Folio.SIZE);
-      }
-    }
-    folio.markUptodate();
+    inodeOps.readPage(task, inode, folio);
   }
 
-  // ---- fallocate and reflink --------------------------------------------------------------------
-
-  /**
-   * {@code btrfs_prealloc_file_range}: allocates preallocated extents for the holes in
-   * {@code [start, end)} (sector aligned); ENOSPC, after a flush and commit, if they do not fit.
-   */
   void preallocate(Task task, BtrfsInode inode, long start, long end) {
-    if (!holesFit(inode, start, end)) {
-      flushDelalloc(task);
-      commitTransaction();
-      if (!holesFit(inode, start, end)) {
-        synchronized (this) {
-          counters.enospc++;
-        }
-        throw Errno.ENOSPC.exception("btrfsish: fallocate does not fit: " + data);
-      }
-    }
-    synchronized (this) {
-      for (long[] hole : holes(inode, start, end)) {
-        long at = hole[0];
-        while (at < hole[1]) {
-          long[] got = allocate(task, Math.min(hole[1] - at, MAX_EXTENT), sectorSize);
-          if (got == null) {
-            throw Errno.ENOSPC.exception("btrfsish: allocation failed in fallocate");
-          }
-          completeAllocation(got[0], got[1]);
-          putItem(inode, at, new FileExtentItem(got[0], got[1], 0, got[1], true));
-          counters.preallocBytes += got[1];
-          at += got[1];
-        }
-      }
-    }
+    inodeOps.preallocate(task, inode, start, end);
   }
 
-  private synchronized boolean holesFit(BtrfsInode inode, long start, long end) {
-    long need = 0;
-    for (long[] h : holes(inode, start, end)) {
-      need += h[1] - h[0];
-    }
-    return need <= data.unclaimed();
-  }
-
-  private List<long[]> holes(BtrfsInode inode, long start, long end) {
-    List<long[]> out = new ArrayList<>();
-    long at = start;
-    while (at < end) {
-      Map.Entry<Long, FileExtentItem> e = itemAt(inode, at);
-      if (e != null) {
-        at = e.getKey() + e.getValue().numBytes();
-        continue;
-      }
-      Long next = inode.item.items.higherKey(at);
-      long holeEnd = next == null ? end : Math.min(end, next);
-      out.add(new long[] {at, holeEnd});
-      at = holeEnd;
-    }
-    return out;
-  }
-
-  /** {@code btrfs_clone}: the destination range references the source's extents. */
   synchronized void cloneRange(BtrfsInode src, long srcOff, BtrfsInode dst, long dstOff,
       long len) {
-    List<Object[]> slices = new ArrayList<>();
-    long end = srcOff + len;
-    Map.Entry<Long, FileExtentItem> e = itemAt(src, srcOff);
-    long from = e != null ? e.getKey() : srcOff;
-    for (Map.Entry<Long, FileExtentItem> x : src.item.items.tailMap(from, true).entrySet()) {
-      long k = x.getKey();
-      FileExtentItem it = x.getValue();
-      if (k >= end) {
-        break;
-      }
-      long s = Math.max(k, srcOff);
-      long t = Math.min(k + it.numBytes(), end);
-      if (t > s) {
-        slices.add(new Object[] {dstOff + (s - srcOff), it.slice(s - k, t - s)});
-      }
-    }
-    dropExtents(dst, dstOff, dstOff + len);
-    for (Object[] sl : slices) {
-      putItem(dst, (Long) sl[0], (FileExtentItem) sl[1]);
-    }
-    counters.clones++;
+    inodeOps.cloneRange(src, srcOff, dst, dstOff, len);
   }
 
-  // ---- transactions and the log ---------------------------------------------------------------
-
-  private void periodicCommit() {
-    synchronized (this) {
-      if (dead) {
-        commitTimer.cancel();
-        return;
-      }
-    }
-    commitTransaction();
-  }
-
-  /**
-   * {@code btrfs_commit_transaction}: writes the COWed tree nodes, flushes the device so that
-   * every data block the new roots reference is durable, stores the new roots and writes the
-   * superblock with FUA. Pinned extents become free; the log tree is obsolete.
-   */
   synchronized void commitTransaction() {
-    if (dead) {
-      return;
-    }
-    long nodes = dirtyNodes();
-    writeMetadataNodes(nodes);
-    device.flush();
-    CommitRoot root = new CommitRoot();
-    root.generation = generation + 1;
-    root.nextIno = nextIno;
-    root.layout = layout;
-    for (BtrfsInode i : inodes.values()) {
-      root.inodes.put(i.ino(), i.snapshot(i.diskIsize()));
-    }
-    root.extents = extents;
-    root.csums = csums;
-    device.storeObject(CommitRoot.KEY, root);
-    device.writeMetadata(layout.superBytenr() / device.blockSize(), devBlocksPerSector, true);
-    counters.metadataBlocksWritten += devBlocksPerSector;
-    committedInos.clear();
-    committedInos.addAll(inodes.keySet());
-    device.removeObject(LogTree.KEY);
-    log = null;
-    generation++;
-    for (long[] p : pinned) {
-      freeSpace.add(p[0], p[1]);
-      data.pinned -= p[1];
-    }
-    pinned.clear();
-    fsDirty.clear();
-    extDirty.clear();
-    delayedRefs.clear(); // btrfs_run_delayed_refs at commit
-    csumDirty.clear();
-    fsDirtyItems = 0;
-    meta.used = Math.min(meta.total, metadataNodes() * layout.nodeSize());
-    counters.commits++;
+    transaction.commitTransaction();
   }
 
-  /**
-   * fsync's log-tree path ({@code btrfs_log_inode}): after the data was written back, logs the
-   * inode, its file extent items, the extents and checksums they need and its names, flushes
-   * the device (the data first) and makes the log durable; a power cut replays it.
-   */
   synchronized void logInode(BtrfsInode inode) {
-    if (dead) {
-      return;
-    }
-    if (log == null) {
-      log = new LogTree();
-      log.parentGeneration = generation;
-    }
-    InodeItem copy = inode.snapshot(inode.diskIsize()).copy();
-    log.inodes.put(inode.ino(), copy);
-    log.names.put(inode.ino(), linksOf(inode.ino()));
-    // btrfs_log_all_parents / log_new_ancestors: a directory created since the last commit
-    // must be logged too, or the fsynced file would have no path after a replay.
-    java.util.ArrayDeque<Long> todo = new java.util.ArrayDeque<>(log.names.get(inode.ino()).values());
-    while (!todo.isEmpty()) {
-      long dir = todo.poll();
-      if (committedInos.contains(dir) || log.inodes.containsKey(dir)) {
-        continue;
-      }
-      BtrfsInode d = inodes.get(dir);
-      if (d == null) {
-        continue;
-      }
-      log.inodes.put(dir, d.snapshot(d.size()).copy());
-      Map<String, Long> up = linksOf(dir);
-      log.names.put(dir, up);
-      todo.addAll(up.values());
-    }
-    long csumCount = 0;
-    for (FileExtentItem it : copy.items.values()) {
-      log.extents.put(it.diskBytenr(), it.diskNumBytes());
-      long phys = it.diskByteAt(0);
-      Map<Long, Integer> sub = csums.subMap(phys, phys + it.numBytes());
-      log.csums.putAll(sub);
-      csumCount += sub.size();
-    }
-    device.flush();
-    long leaves = ceilDiv(copy.items.size() + 2, fsItemsPerLeaf())
-        + ceilDiv(csumCount, csumsPerLeaf());
-    writeMetadataNodes(leaves);
-    device.storeObject(LogTree.KEY, log);
-    device.writeMetadata(layout.superBytenr() / device.blockSize(), devBlocksPerSector, true);
-    counters.metadataBlocksWritten += devBlocksPerSector;
-    counters.logSyncs++;
-  }
-
-  /** The names (directory entries) that link {@code ino}, as name to parent. */
-  private Map<String, Long> linksOf(long ino) {
-    Map<String, Long> links = new HashMap<>();
-    for (BtrfsInode dir : inodes.values()) {
-      if (dir.isDirectory()) {
-        dir.item.entries.forEach((name, child) -> {
-          if (child == ino) {
-            links.put(name, dir.ino());
-          }
-        });
-      }
-    }
-    return links;
-  }
-
-  private void writeMetadataNodes(long nodes) {
-    long nodeBlocks = layout.nodeSize() / device.blockSize();
-    for (long n = 0; n < nodes; n++) {
-      if (metaCursor + layout.nodeSize() > layout.metaStart() + layout.metaBytes()) {
-        metaCursor = layout.metaStart();
-      }
-      device.writeMetadata(metaCursor / device.blockSize(), nodeBlocks, false);
-      metaCursor += layout.nodeSize();
-    }
-    counters.metadataBlocksWritten += nodes * nodeBlocks;
-    counters.treeNodesWritten += nodes;
-  }
-
-  private long fsItemsPerLeaf() {
-    return (layout.nodeSize() - NODE_HEADER) / (ITEM_HEADER + 53);
-  }
-
-  private long extentItemsPerLeaf() {
-    return (layout.nodeSize() - NODE_HEADER) / (ITEM_HEADER + 53);
-  }
-
-  private long csumsPerLeaf() {
-    return (layout.nodeSize() - NODE_HEADER - ITEM_HEADER) / 4;
-  }
-
-  private static long ceilDiv(long a, long b) {
-    return (a + b - 1) / b;
-  }
-
-  private static long height(long leaves) {
-    long h = 1;
-    for (long n = leaves; n > 1; n = ceilDiv(n, KEY_PTRS_PER_NODE)) {
-      h++;
-    }
-    return h;
-  }
-
-  private static long nodes(long leaves) {
-    long total = Math.max(1, leaves);
-    for (long n = leaves; n > 1; ) {
-      n = ceilDiv(n, KEY_PTRS_PER_NODE);
-      total += n;
-    }
-    return total;
-  }
-
-  private long fsItems() {
-    long n = 0;
-    for (BtrfsInode i : inodes.values()) {
-      n += 2 + i.item.items.size() + 2L * i.item.entries.size();
-    }
-    return n;
-  }
-
-  /** Nodes the trees occupy: the metadata space_info's {@code used} in this model. */
-  private long metadataNodes() {
-    return nodes(ceilDiv(fsItems(), fsItemsPerLeaf()))
-        + nodes(ceilDiv(extents.size(), extentItemsPerLeaf()))
-        + nodes(ceilDiv(csums.size(), csumsPerLeaf())) + 1;
-  }
-
-  /**
-   * Nodes a commit COWs: the leaves touched in each modified tree (keys bucketed into leaves)
-   * plus the path from them to the root, plus the root tree node.
-   */
-  private long dirtyNodes() {
-    long n = 0;
-    long fsLeaves = ceilDiv(fsItems(), fsItemsPerLeaf());
-    long extLeaves = ceilDiv(extents.size(), extentItemsPerLeaf());
-    long csumLeaves = ceilDiv(csums.size(), csumsPerLeaf());
-    if (!fsDirty.isEmpty()) {
-      n += Math.min(Math.max(1, fsLeaves), fsDirty.size()) + height(fsLeaves) - 1;
-    }
-    if (!extDirty.isEmpty()) {
-      n += Math.min(Math.max(1, extLeaves), extDirty.size()) + height(extLeaves) - 1;
-    }
-    if (!csumDirty.isEmpty()) {
-      n += Math.min(Math.max(1, csumLeaves), csumDirty.size()) + height(csumLeaves) - 1;
-    }
-    return n + 1;
+    treeLog.logInode(inode);
   }
 
   // ---- SuperBlock ------------------------------------------------------------------------------
@@ -1077,12 +468,16 @@ final class BtrfsFs extends SuperBlock {
     m.put("data_free", data.unclaimed());
     m.put("meta_total", meta.total);
     m.put("meta_used", meta.used);
+    m.put("meta_pinned", meta.pinned);
     m.put("meta_may_use", meta.mayUse);
     m.put("meta_free", meta.unclaimed());
     counters.export(m);
     m.put("allocated_bytes", data.used + data.reserved);
     m.put("referenced_bytes", referencedBytes());
     m.put("generation", generation);
+    m.put("fs_tree_height", (long) fsRoot.height());
+    m.put("extent_tree_height", (long) extentRoot.height());
+    m.put("csum_tree_height", (long) csumRoot.height());
     return ImmutableMap.copyOf(m);
   }
 
@@ -1178,6 +573,19 @@ final class BtrfsFs extends SuperBlock {
       Map.Entry<Long, DiskExtent> e = extents.floorEntry(at);
       r.check(e != null && e.getValue().end() > at, "checksum at %d outside any extent", at);
     }
+    // Tree blocks: the metadata space_info against the nodes the trees hold, and free space.
+    long nodes = 0;
+    for (Ctree t : liveTrees()) {
+      long[] n = new long[1];
+      t.walk(b -> n[0]++);
+      nodes += n[0];
+    }
+    r.check(meta.used == nodes * layout.nodeSize(),
+        "metadata space_info: used %d but the trees hold %d nodes", meta.used, nodes);
+    r.check(io.free.freeBytes() == meta.total - meta.taken(),
+        "metadata space_info: free space holds %d but total - used - pinned - readonly = %d",
+        io.free.freeBytes(), meta.total - meta.taken());
+    TreeChecker.check(this, r);
     return r.build();
   }
 
@@ -1234,6 +642,9 @@ final class BtrfsFs extends SuperBlock {
     long logSyncs;
     long metadataBlocksWritten;
     long treeNodesWritten;
+    long lastCommitNodes;
+    long logNodesWritten;
+    long logForcedCommits;
     long csumErrors;
     long writebackErrors;
     long clones;
@@ -1260,6 +671,9 @@ final class BtrfsFs extends SuperBlock {
       m.put("log_syncs", logSyncs);
       m.put("metadata_blocks_written", metadataBlocksWritten);
       m.put("tree_nodes_written", treeNodesWritten);
+      m.put("nodes_written_last_commit", lastCommitNodes);
+      m.put("log_nodes_written", logNodesWritten);
+      m.put("log_forced_commits", logForcedCommits);
       m.put("csum_errors", csumErrors);
       m.put("writeback_errors", writebackErrors);
       m.put("clones", clones);

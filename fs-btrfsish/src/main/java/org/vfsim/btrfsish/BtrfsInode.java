@@ -111,7 +111,7 @@ final class BtrfsInode extends Inode {
     checkDir();
     BtrfsInode child = fs.newInode(type, mode);
     synchronized (fs) {
-      item.entries.put(name, child.ino());
+      fs.addEntry(this, name, child.ino());
     }
     if (type == FileType.DIRECTORY) {
       setNlink(nlink() + 1);
@@ -134,7 +134,7 @@ final class BtrfsInode extends Inode {
     checkDir();
     Long ino;
     synchronized (fs) {
-      ino = item.entries.remove(name);
+      ino = fs.removeEntry(this, name);
     }
     if (ino == null) {
       throw Errno.ENOENT.exception(name);
@@ -147,7 +147,7 @@ final class BtrfsInode extends Inode {
   public void rmdir(Task task, String name) {
     checkDir();
     synchronized (fs) {
-      if (item.entries.remove(name) == null) {
+      if (fs.removeEntry(this, name) == null) {
         throw Errno.ENOENT.exception(name);
       }
     }
@@ -160,11 +160,11 @@ final class BtrfsInode extends Inode {
     BtrfsInode target = (BtrfsInode) newDir;
     Long ino;
     synchronized (fs) {
-      ino = item.entries.remove(oldName);
+      ino = fs.removeEntry(this, oldName);
       if (ino == null) {
         throw Errno.ENOENT.exception(oldName);
       }
-      target.item.entries.put(newName, ino);
+      fs.addEntry(target, newName, ino);
     }
     if (fs.inode(ino).isDirectory() && target != this) {
       setNlink(nlink() - 1);

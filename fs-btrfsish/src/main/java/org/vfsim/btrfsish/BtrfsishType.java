@@ -96,22 +96,29 @@ public final class BtrfsishType implements FileSystemType {
     }
     Layout layout = new Layout(size, (int) sectorSize, (int) nodeSize, superBytenr, reserved,
         metaBytes, dataStart, size - dataStart);
-    CommitRoot root = new CommitRoot();
-    root.layout = layout;
-    root.generation = 1;
-    root.nextIno = BtrfsFs.FIRST_FREE_INO + 1;
     InodeItem dir = new InodeItem(BtrfsFs.FIRST_FREE_INO, FileType.DIRECTORY);
     dir.mode = 0755;
     dir.nlink = 2;
     // mkfs stamps the root directory with the current time, as mkfs.btrfs does.
     dir.atime = dir.mtime = dir.ctime = machine.clock().nanoTime();
-    root.inodes.put(dir.ino, dir);
-    device.removeObject(LogTree.KEY);
-    device.storeObject(CommitRoot.KEY, root);
-    int k = (int) (sectorSize / device.blockSize());
-    device.writeMetadata(reserved / device.blockSize(), 4 * nodeSize / device.blockSize(), false);
-    device.flush();
-    device.writeMetadata(superBytenr / device.blockSize(), k, true);
+    // Generation 1: a root tree naming empty extent and csum trees and an fs tree holding the
+    // root directory, written, then the superblocks.
+    DiskIo io = new DiskIo(device, layout, new SpaceInfo("metadata", metaBytes), 1);
+    io.initFree(java.util.Set.of());
+    Ctree fsTree = Ctree.create(io, Key.FS_TREE);
+    fsTree.put(new Key(dir.ino, Key.INODE_ITEM, 0), Items.inode(dir));
+    Ctree extentTree = Ctree.create(io, Key.EXTENT_TREE);
+    Ctree csumTree = Ctree.create(io, Key.CSUM_TREE);
+    Ctree rootTree = Ctree.create(io, Key.ROOT_TREE);
+    rootTree.put(new Key(Key.EXTENT_TREE, Key.ROOT_ITEM, 0), Items.root(extentTree.root));
+    rootTree.put(new Key(Key.FS_TREE, Key.ROOT_ITEM, 0), Items.root(fsTree.root));
+    rootTree.put(new Key(Key.CSUM_TREE, Key.ROOT_ITEM, 0), Items.root(csumTree.root));
+    List<ExtentBuffer> nodes = new java.util.ArrayList<>();
+    for (Ctree t : List.of(rootTree, extentTree, fsTree, csumTree)) {
+      t.dirtyNodes(nodes);
+    }
+    io.writeNodes(nodes);
+    io.writeSupers(new DiskSuper(1, rootTree.root.bytenr, 0, 0, 0, 0, layout));
   }
 
   @Override
@@ -120,17 +127,16 @@ public final class BtrfsishType implements FileSystemType {
     if (device == null) {
       throw Errno.ENODEV.exception("btrfsish needs a block device");
     }
-    CommitRoot root = device.loadObject(CommitRoot.KEY);
-    if (root == null) {
+    DiskSuper sb = DiskIo.readSuper(device);
+    if (sb == null) {
       throw Errno.EINVAL.exception("no btrfsish filesystem on " + device.name());
     }
-    LogTree log = device.loadObject(LogTree.KEY);
     synchronized (live) {
       BtrfsFs old = live.remove(device);
       if (old != null) {
         old.kill();
       }
-      BtrfsFs fs = new BtrfsFs(ctx, root, log);
+      BtrfsFs fs = new BtrfsFs(ctx, sb);
       live.put(device, fs);
       return fs;
     }

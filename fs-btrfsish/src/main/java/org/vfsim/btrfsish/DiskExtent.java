@@ -1,6 +1,5 @@
 package org.vfsim.btrfsish;
 
-import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -8,9 +7,11 @@ import java.util.Map;
  * An extent item of the extent tree: a run of allocated disk bytes with its data backrefs and
  * their counts. It is freed only when no file extent item references any part of it.
  */
-final class DiskExtent implements Serializable {
+final class DiskExtent {
   final long bytenr;
   final long numBytes;
+  /** The transaction that allocated it (the extent item's generation). */
+  long generation;
   final Map<DataRef, Integer> refs = new HashMap<>();
 
   DiskExtent(long bytenr, long numBytes) {

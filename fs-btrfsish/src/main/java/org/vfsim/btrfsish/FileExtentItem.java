@@ -1,7 +1,5 @@
 package org.vfsim.btrfsish;
 
-import java.io.Serializable;
-
 /**
  * A file extent item ({@code struct btrfs_file_extent_item}): the file bytes at the item's key
  * are {@code numBytes} bytes of the disk extent at {@code diskBytenr}, starting {@code offset}
@@ -9,7 +7,7 @@ import java.io.Serializable;
  * but the extent keeps its full size on disk (a "bookend" extent).
  */
 record FileExtentItem(long diskBytenr, long diskNumBytes, long offset, long numBytes,
-    boolean prealloc) implements Serializable {
+    boolean prealloc) {
   /** The file offset at which byte 0 of the extent would sit: the data backref's offset. */
   long backrefBase(long key) {
     return key - offset;

@@ -7,21 +7,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+import org.vfsim.kernel.HookPoint;
+import org.vfsim.kernel.Task;
+import org.vfsim.syscall.Errno;
+import org.vfsim.syscall.ErrnoException;
 
 /**
- * The data block group's free space (the free space tree) and its allocation cursor. As btrfs's
- * data allocation does with its shared cluster/last-allocation pointer, every allocation starts
- * at the cursor and moves it past what it took, whatever file asked: interleaved appends to
- * different files therefore interleave on disk.
+ * A block group's free space ({@code free-space-cache.c}) and its allocation cursor, and the
+ * data allocator. As btrfs's data allocation does with its shared cluster/last-allocation
+ * pointer, every allocation starts at the cursor and moves it past what it took, whatever file
+ * asked: interleaved appends to different files therefore interleave on disk. The metadata
+ * block group uses one too, for tree nodes.
  */
-final class FreeSpace {
+final class FreeSpaceCache {
   private final TreeMap<Long, Long> free = new TreeMap<>();
   private final long start;
   private final long end;
   private long cursor;
   private long freeBytes;
 
-  FreeSpace(long start, long end) {
+  FreeSpaceCache(long start, long end) {
     this.start = start;
     this.end = end;
     this.cursor = start;
@@ -129,5 +135,32 @@ final class FreeSpace {
   void corruptAddOverlapping(long s, long len) {
     free.put(s, len);
     freeBytes += len;
+  }
+
+  /**
+   * {@code find_free_extent} for one data allocation: fires {@link HookPoint#BLOCK_ALLOCATION}
+   * (an ENOSPC it throws means no space), then takes up to {@code want} bytes (at least
+   * {@code min}) at the shared cursor. The bytes become {@code reserved} until the write completes. Returns {start, len} or null.
+   */
+  long @Nullable [] allocate(BtrfsFs fs, Task task, long want, long min) {
+    fs.counters.allocCalls++;
+    try {
+      fs.machine().hooks().fire(HookPoint.BLOCK_ALLOCATION, task);
+    } catch (ErrnoException e) {
+      if (e.errno() == Errno.ENOSPC) {
+        fs.counters.allocFailures++;
+        return null;
+      }
+      throw e;
+    }
+    long[] got = find(want, min);
+    if (got == null) {
+      fs.counters.allocFailures++;
+      return null;
+    }
+    remove(got[0], got[1]);
+    advanceCursor(got[0] + got[1]);
+    fs.data.reserved += got[1];
+    return got;
   }
 }
