@@ -8,8 +8,6 @@ import java.nio.file.FileSystemException;
  * {@link VfsimFileSystems#reboot}.
  */
 public final class PowerCutException extends FileSystemException {
-  private static final long serialVersionUID = 1L;
-
   PowerCutException(String file) {
     super(file, null, "power was cut; VfsimFileSystems.reboot(fs) mounts the device again");
   }

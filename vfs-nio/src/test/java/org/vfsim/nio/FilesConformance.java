@@ -188,6 +188,21 @@ abstract class FilesConformance {
     assertEquals("File name too long", e.getReason());
   }
 
+  /** The JDK adds owner-only permissions by itself only on the default filesystem: ask. */
+  @Test
+  void temporaryFilesTakeTheirPermissions() throws IOException {
+    Path tmp = Files.createTempFile(p("/"), "pre", ".tmp",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    assertTrue(tmp.getFileName().toString().startsWith("pre"));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp)));
+    Path dir = Files.createTempDirectory(p("/"), "d",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+    Files.writeString(tmp, "t");
+    Files.move(tmp, dir.resolve("kept"));
+    assertEquals("t", Files.readString(dir.resolve("kept")));
+  }
+
   // ---- directories ---------------------------------------------------------------------------
 
   @Test
