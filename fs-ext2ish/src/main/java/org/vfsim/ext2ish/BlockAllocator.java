@@ -1,6 +1,7 @@
 package org.vfsim.ext2ish;
 
 import java.util.BitSet;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
@@ -9,6 +10,10 @@ import org.vfsim.block.BlockDevice;
 import org.vfsim.kernel.HookPoint;
 import org.vfsim.kernel.Task;
 import org.vfsim.syscall.Errno;
+import org.vfsim.fs.alloc.AllocRequest;
+import org.vfsim.fs.alloc.AllocationPolicies;
+import org.vfsim.fs.alloc.AllocationPolicy;
+import org.vfsim.fs.alloc.BlockExtent;
 import org.vfsim.syscall.ErrnoException;
 
 /**
@@ -32,9 +37,17 @@ final class BlockAllocator {
   /** The reservation tree: every non-empty window by start block. */
   final TreeMap<Long, ReservationWindow> windows = new TreeMap<>();
   final Counters counters;
+  /** A pluggable placement ({@code policy=NAME}), or null for ext2's own goal and windows. */
+  private final @Nullable AllocationPolicy policy;
 
   BlockAllocator(Machine machine, BlockDevice dev, FsState img, MetadataTracker meta,
       Counters counters) {
+    this(machine, dev, img, meta, counters, null);
+  }
+
+  BlockAllocator(Machine machine, BlockDevice dev, FsState img, MetadataTracker meta,
+      Counters counters, @Nullable AllocationPolicy policy) {
+    this.policy = policy;
     this.machine = machine;
     this.dev = dev;
     this.devPerFs = img.geo.blockSize / dev.blockSize();
@@ -49,6 +62,15 @@ final class BlockAllocator {
    * {@code {first, n}}. Throws ENOSPC when no block is free (or the fault-injection hook says so).
    */
   long[] newBlocks(Task task, long goal, int count, @Nullable ReservationWindow rsv) {
+    return newBlocks(task, goal, count, rsv, 0, -1);
+  }
+
+  /**
+   * As above, for the {@code logical} block of inode {@code ino}: what an allocation policy is
+   * told about the request (ext2's own allocator needs only the goal).
+   */
+  long[] newBlocks(Task task, long goal, int count, @Nullable ReservationWindow rsv, long ino,
+      long logical) {
     counters.allocCalls++;
     try {
       machine.hooks().fire(HookPoint.BLOCK_ALLOCATION, task);
@@ -65,6 +87,9 @@ final class BlockAllocator {
     }
     if (goal < geo.firstDataBlock || goal >= geo.blocksCount) {
       goal = geo.firstDataBlock;
+    }
+    if (policy != null) {
+      return withPolicy(goal, count, ino, logical);
     }
     int goalGroup = geo.groupOf(goal);
     int windowSize = rsv == null ? 0 : rsv.goalSize;
@@ -99,6 +124,35 @@ final class BlockAllocator {
       // Windows failed everywhere: retry from the goal group without one.
       rsv = null;
       windowSize = 0;
+    }
+  }
+
+  /**
+   * The policy chooses among the bitmaps' free runs (a run never crosses a group, so the choice
+   * is inside one group); ext2 then takes exactly those blocks. Reservation windows do not apply:
+   * placement is the policy's.
+   */
+  private long[] withPolicy(long goal, int count, long ino, long logical) {
+    BlockExtent e = AllocationPolicies.choose(policy,
+        new AllocRequest(ino, logical, count, 1, goal, List.of()), new BitmapFreeSpace(img))
+        .orElseThrow(() -> {
+          counters.enospc++;
+          return Errno.ENOSPC.exception("the allocation policy found no free block");
+        });
+    int group = geo.groupOf(e.start());
+    int first = (int) (e.start() - geo.groupFirst(group));
+    BitSet bitmap = img.blockBitmap[group];
+    for (int b = first; b < first + e.length(); b++) {
+      bitmap.set(b);
+    }
+    counters.groupsScanned++;
+    return allocated(group, ((long) first << 32) | e.length(), goal);
+  }
+
+  /** Blocks freed: a policy with state (a cursor) hears of it. */
+  private void tellPolicyFreed(long block, long n) {
+    if (policy != null) {
+      policy.freed(new BlockExtent(block, n));
     }
   }
 
@@ -392,5 +446,6 @@ final class BlockAllocator {
       counters.blocksFreed++;
       meta.dirtyGroup(g);
     }
+    tellPolicyFreed(block, n);
   }
 }

@@ -104,7 +104,7 @@ final class BlockMap {
     }
     long goal = findGoal(task, rec, info, lblock, arr, p[level], arrBlock);
     int indirect = p.length - 1 - level;
-    long[] fresh = allocBlocks(task, goal, indirect, rsv);
+    long[] fresh = allocBlocks(task, goal, indirect, rsv, rec.ino, lblock);
     // ext2_alloc_branch + ext2_splice_branch: new indirect blocks start zeroed and dirty.
     long[] cur = arr;
     int idx = p[level];
@@ -156,13 +156,14 @@ final class BlockMap {
    * {@code ext2_alloc_blocks}: {@code indirect} indirect blocks and one data block, contiguous
    * when possible; frees what it got if it cannot get them all.
    */
-  private long[] allocBlocks(Task task, long goal, int indirect, @Nullable ReservationWindow rsv) {
+  private long[] allocBlocks(Task task, long goal, int indirect, @Nullable ReservationWindow rsv,
+      long ino, long lblock) {
     long[] out = new long[indirect + 1];
     int have = 0;
     List<long[]> got = new ArrayList<>();
     try {
       while (have <= indirect) {
-        long[] r = alloc.newBlocks(task, goal, indirect + 1 - have, rsv);
+        long[] r = alloc.newBlocks(task, goal, indirect + 1 - have, rsv, ino, lblock);
         got.add(r);
         for (long b = r[0]; b < r[0] + r[1]; b++) {
           out[have++] = b;

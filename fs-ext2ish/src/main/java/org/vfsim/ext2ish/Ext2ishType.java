@@ -12,6 +12,7 @@ import org.vfsim.fs.FileSystemType;
 import org.vfsim.fs.MountContext;
 import org.vfsim.fs.MountOptions;
 import org.vfsim.fs.OptionSpec;
+import org.vfsim.fs.alloc.AllocationPolicies;
 import org.vfsim.fs.SuperBlock;
 import org.vfsim.syscall.Errno;
 
@@ -67,7 +68,10 @@ public final class Ext2ishType implements FileSystemType {
         OptionSpec.flag("noreservation", "no reservation windows (blocks of files interleave)"),
         OptionSpec.flag("reservation", "reservation windows (the default)"),
         OptionSpec.number("reservation_window", "8",
-            "initial reservation window in blocks, at most 1027"));
+            "initial reservation window in blocks, at most 1027"),
+        OptionSpec.text("policy", AllocationPolicies.DEFAULT, "where new blocks go: default "
+            + "(ext2's goal and reservation windows), firstfit, bestfit, nextfit, or a policy "
+            + "a plugin jar adds"));
   }
 
   @Override

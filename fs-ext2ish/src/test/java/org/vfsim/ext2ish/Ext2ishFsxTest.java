@@ -29,6 +29,9 @@ class Ext2ishFsxTest {
       "2048, noreservation, 24070",   // found the stale EOF block after a power cut
       "1024, noreservation, 23046",
       "4096, reservation_window=2, 21117",
+      "4096, policy=firstfit, 25001",
+      "1024, policy=bestfit, 25002",
+      "2048, policy=nextfit, 25003",
   })
   void passes(int blockSize, String mountOptions, long seed) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -24,9 +24,9 @@ interface CliComponent {
     return DaggerCliComponent.create().registry();
   }
 
-  /** The built-in types plus those the jars of {@code path} announce through ServiceLoader. */
-  static PluginRegistry plugins(PluginPath path) {
-    return new PluginRegistry(DaggerCliComponent.create().builtInTypes(),
-        path.loader(CliComponent.class.getClassLoader()), PluginPath.HINT);
+  /** The built-in types plus those that the plugin jars seen by {@code loader} announce. */
+  static PluginRegistry plugins(ClassLoader loader) {
+    return new PluginRegistry(DaggerCliComponent.create().builtInTypes(), loader,
+        PluginPath.HINT);
   }
 }

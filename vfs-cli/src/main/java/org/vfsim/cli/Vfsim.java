@@ -46,9 +46,10 @@ public final class Vfsim implements Runnable {
   static int execute(String[] args, InputStream in, PrintStream out, PrintStream err,
       boolean terminal, Map<String, String> env, String home) {
     CliContext ctx;
+    ClassLoader loader;
     try {
-      PluginPath plugins = PluginPath.resolve(args, env, home);
-      ctx = new CliContext(CliComponent.plugins(plugins), in, out, err, terminal);
+      loader = PluginPath.resolve(args, env, home).loader(Vfsim.class.getClassLoader());
+      ctx = new CliContext(CliComponent.plugins(loader), in, out, err, terminal);
     } catch (CliFailure e) {
       err.println("vfsim: " + e.getMessage());
       return e.exitCode();
@@ -80,10 +81,18 @@ public final class Vfsim implements Runnable {
       }
       return ex instanceof CliFailure f ? f.exitCode() : 1;
     });
-    int status = cl.execute(args);
-    out.flush();
-    err.flush();
-    return status;
+    // Filesystems look up allocation policies (policy=NAME) through the context class loader,
+    // so that a plugin jar's policies are found as its filesystem types are.
+    Thread me = Thread.currentThread();
+    ClassLoader before = me.getContextClassLoader();
+    me.setContextClassLoader(loader);
+    try {
+      return cl.execute(args);
+    } finally {
+      me.setContextClassLoader(before);
+      out.flush();
+      err.flush();
+    }
   }
 
   /**

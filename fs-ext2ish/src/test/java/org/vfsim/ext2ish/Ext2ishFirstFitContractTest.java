@@ -1,0 +1,11 @@
+package org.vfsim.ext2ish;
+
+import org.vfsim.testkit.FilesystemUnderTest;
+
+/** The conformance suite with the firstfit allocation policy in place of ext2's own. */
+class Ext2ishFirstFitContractTest extends Ext2ishContractBase {
+  @Override
+  protected FilesystemUnderTest filesystem() {
+    return FilesystemUnderTest.of(new Ext2ishType()).withMountOptions("policy=firstfit");
+  }
+}
