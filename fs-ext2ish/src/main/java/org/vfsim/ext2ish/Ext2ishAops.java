@@ -372,6 +372,7 @@ final class Ext2ishAops implements AddressSpaceOperations {
         bio.pending.clear();
       }
     });
+    inode.syncRecord(); // ext2_write_inode copies i_size and the times as they are now
     fs.writeInodeMetadata(inode.rec);
   }
 
