@@ -38,7 +38,7 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
   final BlockMap map;
   final boolean reservation;
   final int windowBlocks;
-  final int devPerFs;
+  final DataIo data;
   final Ext2ishAops aops;
   private final Map<Long, Ext2ishInode> icache = new HashMap<>();
 
@@ -48,7 +48,7 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
     this.geo = img.geo;
     this.cache = cache;
     BlockDevice dev = ctx.device();
-    this.devPerFs = geo.blockSize / dev.blockSize();
+    this.data = new DataIo(dev, geo.blockSize);
     this.meta = new MetadataTracker(img, cache, counters);
     this.alloc = new BlockAllocator(ctx.machine(), dev, img, meta, counters);
     this.map = new BlockMap(img, alloc, meta, counters);
