@@ -33,7 +33,7 @@ final class BlockAllocator {
   private final Geometry geo;
   private final MetadataTracker meta;
   private final BlockDevice dev;
-  private final int devPerFs;
+  private final DataIo data;
   /** The reservation tree: every non-empty window by start block. */
   final TreeMap<Long, ReservationWindow> windows = new TreeMap<>();
   final Counters counters;
@@ -50,7 +50,7 @@ final class BlockAllocator {
     this.policy = policy;
     this.machine = machine;
     this.dev = dev;
-    this.devPerFs = img.geo.blockSize / dev.blockSize();
+    this.data = new DataIo(dev, img.geo.blockSize);
     this.img = img;
     this.geo = img.geo;
     this.meta = meta;
@@ -181,7 +181,7 @@ final class BlockAllocator {
     int end = first + n;
     for (int i = stale.nextSetBit(first); i >= 0 && i < end; ) {
       int stop = Math.min(end, stale.nextClearBit(i));
-      dev.discard((geo.groupFirst(group) + i) * devPerFs, (long) (stop - i) * devPerFs);
+      data.discard(geo.groupFirst(group) + i, stop - i);
       counters.blocksDiscarded += stop - i;
       stale.clear(i, stop);
       i = stale.nextSetBit(stop);
@@ -194,7 +194,7 @@ final class BlockAllocator {
       BitSet stale = img.staleFree[g];
       for (int i = stale.nextSetBit(0); i >= 0; ) {
         int stop = stale.nextClearBit(i);
-        dev.discard((geo.groupFirst(g) + i) * devPerFs, (long) (stop - i) * devPerFs);
+        data.discard(geo.groupFirst(g) + i, stop - i);
         i = stale.nextSetBit(stop);
       }
       stale.clear();

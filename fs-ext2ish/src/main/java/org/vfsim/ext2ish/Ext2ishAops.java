@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.vfsim.block.BlockDevice;
-import org.vfsim.block.IoKind;
 import org.vfsim.fs.AddressSpaceOperations;
 import org.vfsim.fs.Kiocb;
 import org.vfsim.kernel.Task;
@@ -39,7 +38,7 @@ final class Ext2ishAops implements AddressSpaceOperations {
   }
 
   private void readBlock(long phys, byte[] dst, int off) {
-    dev().read(phys * fs.devPerFs, dst, off, fs.devPerFs, IoKind.DATA);
+    fs.data.read(phys, dst, off);
   }
 
   @Override
@@ -372,6 +371,7 @@ final class Ext2ishAops implements AddressSpaceOperations {
         bio.pending.clear();
       }
     });
+    inode.syncRecord(); // ext2_write_inode copies i_size and the times as they are now
     fs.writeInodeMetadata(inode.rec);
   }
 
@@ -433,8 +433,7 @@ final class Ext2ishAops implements AddressSpaceOperations {
         return;
       }
       try {
-        dev().write(start * fs.devPerFs, buf.toByteArray(), 0, n * fs.devPerFs, IoKind.DATA,
-            false);
+        fs.data.write(start, buf.toByteArray(), 0, n);
         synchronized (fs.lock) {
           fs.counters.dataWrites++;
           fs.counters.dataBlocksWritten += n;

@@ -41,7 +41,7 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
   final BlockMap map;
   final boolean reservation;
   final int windowBlocks;
-  final int devPerFs;
+  final DataIo data;
   final Ext2ishAops aops;
   private final Map<Long, Ext2ishInode> icache = new HashMap<>();
 
@@ -51,7 +51,7 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
     this.geo = img.geo;
     this.cache = cache;
     BlockDevice dev = ctx.device();
-    this.devPerFs = geo.blockSize / dev.blockSize();
+    this.data = new DataIo(dev, geo.blockSize);
     this.meta = new MetadataTracker(img, cache, counters);
     this.alloc = new BlockAllocator(ctx.machine(), dev, img, meta, counters,
         policyOf(ctx.options().text("policy")));

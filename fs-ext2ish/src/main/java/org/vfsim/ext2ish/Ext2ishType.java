@@ -49,7 +49,7 @@ public final class Ext2ishType implements FileSystemType {
     return List.of(
         OptionSpec.size("size", null, "filesystem size (default: the whole device)"),
         OptionSpec.number("blocksize", null,
-            "block size: 1024, 2048 or 4096, a multiple of the device's (default: the device's)"),
+            "block size: 1024, 2048 or 4096 (default: the device's, at most 4096)"),
         OptionSpec.number("b", null, "mkfs.ext2 -b: the block size (as blocksize)"),
         OptionSpec.number("blocks_per_group", null,
             "blocks per group, a multiple of 8 up to 8 * block size (default 8 * block size)"),
@@ -85,8 +85,8 @@ public final class Ext2ishType implements FileSystemType {
       throw Errno.EINVAL.exception("invalid block size " + bs + ": ext2ish takes 1024, 2048"
           + " or 4096 (ext2 itself allows up to 65536, but not above the 4096-byte page)");
     }
-    if (bs % device.blockSize() != 0) {
-      throw Errno.EINVAL.exception("block size " + bs + " is smaller than the device's "
+    if (bs < device.blockSize() && device.blockSize() % bs != 0) {
+      throw Errno.EINVAL.exception("block size " + bs + " does not divide the device's "
           + device.blockSize() + "-byte sectors");
     }
     long bytes = options.isSet("size") ? options.size("size") : device.sizeBytes();
@@ -151,10 +151,6 @@ public final class Ext2ishType implements FileSystemType {
       throw Errno.ENODEV.exception("ext2ish needs a block device");
     }
     FsState probe = MountReader.readSuper(dev);
-    if (probe.geo.blockSize % dev.blockSize() != 0) {
-      throw Errno.EINVAL.exception("ext2 block size " + probe.geo.blockSize
-          + " is smaller than the device's " + dev.blockSize() + "-byte blocks");
-    }
     BufferCache cache = new BufferCache(dev, probe.geo.blockSize, MountReader.CACHE_BUFFERS);
     FsState img = MountReader.read(dev, cache);
     return new Ext2ishSuperBlock(ctx, img, cache);

@@ -27,13 +27,15 @@ import org.vfsim.syscall.ErrnoException;
 class RandomPowerCutTest {
   @TempDir Path tmp;
 
-  @ParameterizedTest(name = "seed {0}, block size {1}")
-  @CsvSource({"1, 4096", "2, 1024", "3, 4096", "4, 2048", "5, 1024", "6, 4096", "7, 4096",
-      "8, 1024"})
-  void repairThenCleanAndNoFsyncedByteLost(long seed, int bs) {
-    System.out.println("RandomPowerCutTest seed " + seed + " block size " + bs);
+  @ParameterizedTest(name = "seed {0}, block size {1}, device blocks {2}")
+  @CsvSource({"1, 4096, 4096", "2, 1024, 1024", "3, 4096, 4096", "4, 2048, 2048",
+      "5, 1024, 1024", "6, 4096, 4096", "7, 4096, 4096", "8, 1024, 1024", "9, 1024, 4096",
+      "10, 2048, 4096", "11, 1024, 4096", "12, 4096, 1024"})
+  void repairThenCleanAndNoFsyncedByteLost(long seed, int bs, int deviceBlock) {
+    System.out.println("RandomPowerCutTest seed " + seed + " block size " + bs
+        + " device block " + deviceBlock);
     Random rnd = new Random(seed);
-    Ext2Fixture fx = new Ext2Fixture(16L << 20, bs, false, "", "");
+    Ext2Fixture fx = new Ext2Fixture(16L << 20, deviceBlock, false, "b=" + bs, "");
     fx.dev.setPowerCutPolicy(pending -> {
       Set<PendingWrite> keep = new HashSet<>();
       for (PendingWrite w : pending) {
