@@ -64,6 +64,9 @@ final class BtrfsFs extends SuperBlock {
   final Map<Long, BtrfsInode> inodes = new HashMap<>();
   long nextIno;
   long generation;
+  /** The root tree's root as the last commit wrote it: what an fsync's superblock names. */
+  long committedRoot;
+  int committedRootLevel;
   /** Inodes the last commit holds: fsync also logs new ancestors not among them. */
   final Set<Long> committedInos = new HashSet<>();
   /**
@@ -126,6 +129,8 @@ final class BtrfsFs extends SuperBlock {
     this.io = new DiskIo(device, layout, meta, generation + 1);
     Set<Long> used = new HashSet<>();
     this.treeRoot = new Ctree(io, Key.ROOT_TREE, io.read(sb.root()));
+    this.committedRoot = sb.root();
+    this.committedRootLevel = treeRoot.root.level;
     this.fsRoot = openRoot(Key.FS_TREE);
     this.extentRoot = openRoot(Key.EXTENT_TREE);
     this.csumRoot = openRoot(Key.CSUM_TREE);
@@ -227,9 +232,9 @@ final class BtrfsFs extends SuperBlock {
     return out;
   }
 
-  /** The superblock for the current commit, naming {@code log} as the log tree if not null. */
+  /** The superblock for the last commit, naming {@code log} as the log tree if not null. */
   DiskSuper superFor(@Nullable Ctree log) {
-    return new DiskSuper(generation, treeRoot.root.bytenr, treeRoot.root.level,
+    return new DiskSuper(generation, committedRoot, committedRootLevel,
         log == null ? 0 : log.root.bytenr, log == null ? 0 : log.root.level,
         log == null ? 0 : generation, layout);
   }

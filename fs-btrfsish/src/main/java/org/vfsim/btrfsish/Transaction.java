@@ -65,6 +65,8 @@ final class Transaction {
     fs.counters.lastCommitNodes = n;
     fs.counters.metadataBlocksWritten += (long) n * fs.layout.nodeSize() / fs.device.blockSize();
     fs.generation = fs.io.transid;
+    fs.committedRoot = fs.treeRoot.root.bytenr;
+    fs.committedRootLevel = fs.treeRoot.root.level;
     fs.counters.metadataBlocksWritten += fs.io.writeSupers(fs.superFor(null));
     fs.io.transid = fs.generation + 1;
     fs.io.unpin();
