@@ -61,7 +61,22 @@ public final class Vfsim implements Runnable {
       }
       return ex instanceof CliFailure f ? f.exitCode() : 1;
     });
-    int status = cl.execute(args);
+    int status;
+    try {
+      status = cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      // Not bad input but a machine too large for this JVM's heap: still one line, and no
+      // image was saved (an --image is left as it was).
+      out.flush();
+      err.println("vfsim: out of memory: the simulated machine needs more than this JVM's "
+          + (Runtime.getRuntime().maxMemory() >> 20) + " MiB heap (try a smaller --size,"
+          + " --dataless, or more heap with JAVA_TOOL_OPTIONS=-Xmx...)");
+      status = 1;
+    } catch (StackOverflowError e) {
+      out.flush();
+      err.println("vfsim: internal error: stack overflow");
+      status = 1;
+    }
     out.flush();
     err.flush();
     return status;

@@ -67,7 +67,9 @@ public final class ToyFsType implements FileSystemType {
   @Override
   public List<OptionSpec> mountOptions() {
     return List.of(OptionSpec.choice("policy", "goal", "allocator", "goal", "cursor"),
-        OptionSpec.flag("leak", "deliberately broken: every allocation also leaks a block"));
+        OptionSpec.flag("leak", "deliberately broken: every allocation also leaks a block"),
+        OptionSpec.flag("oom", "deliberately broken: mount runs out of memory, as a mkfs that"
+            + " grows with the device does on a huge one"));
   }
 
   @Override
@@ -86,6 +88,9 @@ public final class ToyFsType implements FileSystemType {
 
   @Override
   public SuperBlock mount(MountContext ctx) {
+    if (ctx.options().flag("oom")) {
+      throw new OutOfMemoryError("Java heap space");
+    }
     return new ToySb(ctx, Image.readFrom(ctx.device()));
   }
 
