@@ -81,6 +81,15 @@ class BadInputTest {
   }
 
   @Test
+  void aFilesystemThatLostItsRootIsCorruptionNotACrash() {
+    // A crafted image once ended in "internal error: NullPointerException at Vfs.resolve".
+    CliRun r = CliRun.of("io", "--fs", "toyfs", "--size", "16m", "--mount", "noroot", "-f", "-c",
+        "pwrite 0 1", "f");
+    assertEquals(1, r.exit());
+    assertEquals("stat: Structure needs cleaning\n", r.err());
+  }
+
+  @Test
   void sizesTakeEveryBinarySuffixUpToExbibytes() {
     CliRun p = CliRun.of("io", "--fs", "ramfs", "--size", "1P", "-f", "-c", "pwrite 0 1", "f");
     assertEquals(0, p.exit(), p.err());
