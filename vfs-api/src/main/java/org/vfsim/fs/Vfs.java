@@ -156,7 +156,16 @@ public final class Vfs {
 
   private synchronized Inode rootOfMountAt(String p, Inode dflt) {
     Mount m = mounts.get(p);
-    return m == null ? dflt : m.sb().root();
+    if (m == null) {
+      return dflt;
+    }
+    Inode root = m.sb().root();
+    if (root == null) {
+      // A filesystem whose metadata lost its root (a damaged or crafted image): the walk
+      // reports it as the filesystem's corruption, not as a crash of the VFS.
+      throw Errno.EUCLEAN.exception(m.sb().type().name() + " at " + p + " has no root inode");
+    }
+    return root;
   }
 
   /** Resolves an absolute path to its inode, crossing mount points. */

@@ -88,6 +88,18 @@ public final class Vfsim implements Runnable {
     me.setContextClassLoader(loader);
     try {
       return cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      // Not bad input but a machine too large for this JVM's heap: still one line, and no
+      // image was saved (an --image is left as it was).
+      out.flush();
+      err.println("vfsim: out of memory: the simulated machine needs more than this JVM's "
+          + (Runtime.getRuntime().maxMemory() >> 20) + " MiB heap (try a smaller --size,"
+          + " --dataless, or more heap with JAVA_TOOL_OPTIONS=-Xmx...)");
+      return 1;
+    } catch (StackOverflowError e) {
+      out.flush();
+      err.println("vfsim: internal error: stack overflow");
+      return 1;
     } finally {
       me.setContextClassLoader(before);
       out.flush();

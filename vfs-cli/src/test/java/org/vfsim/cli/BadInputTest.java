@@ -69,6 +69,27 @@ class BadInputTest {
   }
 
   @Test
+  void runningOutOfHeapIsOneLineAndLeavesTheImageAlone() throws IOException {
+    Path img = dir.resolve("m.img");
+    CliRun r = CliRun.of("io", "--fs", "toyfs", "--size", "16m", "--mount", "oom", "--image",
+        img.toString(), "-f", "-c", "pwrite 0 4k", "f");
+    assertEquals(1, r.exit());
+    assertTrue(r.err().startsWith("vfsim: out of memory: the simulated machine needs more"),
+        r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertFalse(Files.exists(img));
+  }
+
+  @Test
+  void aFilesystemThatLostItsRootIsCorruptionNotACrash() {
+    // A crafted image once ended in "internal error: NullPointerException at Vfs.resolve".
+    CliRun r = CliRun.of("io", "--fs", "toyfs", "--size", "16m", "--mount", "noroot", "-f", "-c",
+        "pwrite 0 1", "f");
+    assertEquals(1, r.exit());
+    assertEquals("stat: Structure needs cleaning\n", r.err());
+  }
+
+  @Test
   void sizesTakeEveryBinarySuffixUpToExbibytes() {
     CliRun p = CliRun.of("io", "--fs", "ramfs", "--size", "1P", "-f", "-c", "pwrite 0 1", "f");
     assertEquals(0, p.exit(), p.err());

@@ -168,6 +168,31 @@ class ImageFileTest {
     assertRefusedBeforeWork(big, "not a vfsim machine image");
   }
 
+  @Test
+  void aFullHostDiskIsTheHostsErrorNotTheSimulatedEnospc() throws Exception {
+    Assumptions.assumeTrue(isRoot(), "needs root to mount a small tmpfs");
+    Path small = Files.createDirectory(dir.resolve("small"));
+    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs",
+        small.toString()).redirectErrorStream(true).start();
+    Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a tmpfs here");
+    try {
+      Path img = small.resolve("m.img");
+      CliRun r = CliRun.of("io", "--fs", "toyfs", "--size", "16m", "--image", img.toString(),
+          "-f", "-c", "pwrite -S 0x41 0 1m", "x");
+      assertEquals(1, r.exit());
+      assertEquals("vfsim: " + img + ": saving the image failed on the host: No space left on"
+          + " device (a host error, not the simulated device's; the image is unchanged)\n",
+          r.err());
+      assertFalse(Files.exists(img));
+      try (Stream<Path> left = Files.list(small)) {
+        assertEquals(java.util.List.of(".m.img.lock"),
+            left.map(p -> p.getFileName().toString()).toList(), "no temporary file left");
+      }
+    } finally {
+      new ProcessBuilder("umount", small.toString()).start().waitFor();
+    }
+  }
+
   // ---- streaming -----------------------------------------------------------------------------
 
   @Test

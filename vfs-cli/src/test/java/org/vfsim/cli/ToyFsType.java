@@ -67,7 +67,11 @@ public final class ToyFsType implements FileSystemType {
   @Override
   public List<OptionSpec> mountOptions() {
     return List.of(OptionSpec.choice("policy", "goal", "allocator", "goal", "cursor"),
-        OptionSpec.flag("leak", "deliberately broken: every allocation also leaks a block"));
+        OptionSpec.flag("leak", "deliberately broken: every allocation also leaks a block"),
+        OptionSpec.flag("noroot", "deliberately broken: the root inode is lost, as in a crafted"
+            + " image"),
+        OptionSpec.flag("oom", "deliberately broken: mount runs out of memory, as a mkfs that"
+            + " grows with the device does on a huge one"));
   }
 
   @Override
@@ -86,6 +90,9 @@ public final class ToyFsType implements FileSystemType {
 
   @Override
   public SuperBlock mount(MountContext ctx) {
+    if (ctx.options().flag("oom")) {
+      throw new OutOfMemoryError("Java heap space");
+    }
     return new ToySb(ctx, Image.readFrom(ctx.device()));
   }
 
@@ -242,6 +249,7 @@ public final class ToyFsType implements FileSystemType {
   static final class ToySb extends SuperBlock {
     final boolean cursorPolicy;
     final boolean leak;
+    final boolean noRoot;
     final BitSet used;
     final Map<Long, ToyInode> inodes = new HashMap<>();
     long nextIno;
@@ -253,6 +261,7 @@ public final class ToyFsType implements FileSystemType {
       super(ctx);
       this.cursorPolicy = ctx.options().text("policy").equals("cursor");
       this.leak = ctx.options().flag("leak");
+      this.noRoot = ctx.options().flag("noroot");
       this.used = (BitSet) img.used.clone();
       this.nextIno = img.nextIno;
       this.cursor = img.cursor;
@@ -329,7 +338,7 @@ public final class ToyFsType implements FileSystemType {
 
     @Override
     public Inode root() {
-      return inodes.get(1L);
+      return noRoot ? null : inodes.get(1L);
     }
 
     synchronized long newIno() {
