@@ -111,6 +111,11 @@ final class SimulatedFs {
     return t;
   }
 
+  /** The task of the request being served. */
+  Task task() {
+    return task;
+  }
+
   /** Ends a request: charges its cost (one system call plus its device time) to the clock. */
   void end() {
     long device = deviceTime.readNanos() + deviceTime.writeNanos();
