@@ -73,7 +73,7 @@ final class Upcalls {
     Task task = null;
     try {
       int[] who = caller.pidUidGid();
-      task = fs.begin(who[0], who[1], who[2]);
+      task = fs.begin(op, who[0], who[1], who[2]);
       long result;
       try {
         result = body.run();
