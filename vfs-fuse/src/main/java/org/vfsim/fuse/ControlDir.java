@@ -175,6 +175,7 @@ final class ControlDir {
     line(out, "requests", fs.requests());
     line(out, "power_cuts", fs.powerCuts());
     line(out, "open_handles", fs.openHandles());
+    fs.requestsByOperation().forEach((op, n) -> line(out, "requests_" + op, n[0]));
   }
 
   private static void line(StringBuilder out, String k, long v) {

@@ -95,9 +95,17 @@ final class SimulatedFs {
     return handles.size();
   }
 
-  /** Starts a request of host process {@code pid}: its simulated task becomes current. */
-  Task begin(int pid, int uid, int gid) {
+  /** Requests served, by operation. */
+  private final Map<String, long[]> perOp = new java.util.TreeMap<>();
+
+  Map<String, long[]> requestsByOperation() {
+    return perOp;
+  }
+
+  /** Starts request {@code op} of host process {@code pid}: its simulated task becomes current. */
+  Task begin(String op, int pid, int uid, int gid) {
     requests++;
+    perOp.computeIfAbsent(op, k -> new long[1])[0]++;
     Task t = tasks.get(pid);
     if (t == null || !t.credentials().equals(new Credentials(uid, gid))) {
       if (tasks.size() >= MAX_PROCESSES) {
@@ -109,6 +117,11 @@ final class SimulatedFs {
     }
     task = t;
     return t;
+  }
+
+  /** The task of the request being served. */
+  Task task() {
+    return task;
   }
 
   /** Ends a request: charges its cost (one system call plus its device time) to the clock. */

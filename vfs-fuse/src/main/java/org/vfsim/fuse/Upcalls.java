@@ -31,7 +31,14 @@ final class Upcalls {
   static final int EIO = 5;
   static final int EDEADLK = 35;
 
+  /** Who made the request being served: host pid, uid and gid. */
+  @FunctionalInterface
+  interface Caller {
+    int[] pidUidGid();
+  }
+
   private final LibFuse lib;
+  private final Caller caller;
   private final SimulatedFs fs;
   private final PrintStream log;
   private final double cacheTimeoutSeconds;
@@ -39,7 +46,17 @@ final class Upcalls {
   private final ReentrantLock machineLock = new ReentrantLock();
 
   Upcalls(LibFuse lib, SimulatedFs fs, PrintStream log, double cacheTimeoutSeconds) {
+    this(lib, () -> {
+      MemorySegment ctx = lib.context();
+      return new int[] {ctx.get(JAVA_INT, Layouts.CTX_PID), ctx.get(JAVA_INT, Layouts.CTX_UID),
+          ctx.get(JAVA_INT, Layouts.CTX_GID)};
+    }, fs, log, cacheTimeoutSeconds);
+  }
+
+  Upcalls(LibFuse lib, Caller caller, SimulatedFs fs, PrintStream log,
+      double cacheTimeoutSeconds) {
     this.lib = lib;
+    this.caller = caller;
     this.fs = fs;
     this.log = log;
     this.cacheTimeoutSeconds = cacheTimeoutSeconds;
@@ -47,17 +64,16 @@ final class Upcalls {
 
   /** A request body; returns the reply value (0, a count or an offset). */
   @FunctionalInterface
-  private interface Body {
+  interface Body {
     long run();
   }
 
-  private long call(String op, Body body) {
+  long call(String op, Body body) {
     machineLock.lock();
     Task task = null;
     try {
-      MemorySegment ctx = lib.context();
-      task = fs.begin(ctx.get(JAVA_INT, Layouts.CTX_PID), ctx.get(JAVA_INT, Layouts.CTX_UID),
-          ctx.get(JAVA_INT, Layouts.CTX_GID));
+      int[] who = caller.pidUidGid();
+      task = fs.begin(op, who[0], who[1], who[2]);
       long result;
       try {
         result = body.run();

@@ -23,7 +23,7 @@ final class MountedPlugin implements AutoCloseable {
 
   final Machine machine;
   final Path dir;
-  final FuseMount mount;
+  FuseMount mount;
 
   private MountedPlugin(Machine machine, Path dir, FuseMount mount) {
     this.machine = machine;
@@ -62,6 +62,15 @@ final class MountedPlugin implements AutoCloseable {
     FuseMount mount = FuseMount.mount(m, SIM_ROOT, dir,
         FuseMount.Options.defaults(fs, System.err));
     return new MountedPlugin(m, dir, mount);
+  }
+
+  /** Unmounts from the host and mounts the same simulated machine there again. */
+  void remount() throws Exception {
+    if (!mount.unmount(30)) {
+      throw new IllegalStateException("unmount of " + dir + " did not finish");
+    }
+    mount = FuseMount.mount(machine, SIM_ROOT, dir, FuseMount.Options.defaults("remount",
+        System.err));
   }
 
   /** Writes to a control file, as a shell's {@code echo 1 > .vfsim/NAME} does. */
