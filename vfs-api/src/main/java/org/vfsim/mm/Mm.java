@@ -254,7 +254,11 @@ public final class Mm {
     return out;
   }
 
-  /** {@code mprotect}: changes protection; takes {@code mmap_lock} for write. */
+  /**
+   * {@code mprotect}: changes protection only; takes {@code mmap_lock} for write. Pages stay:
+   * an anonymous page or a private copy made inaccessible by {@code PROT_NONE} has its bytes
+   * when access comes back ({@code change_protection} rewrites entries, it never zaps them).
+   */
   public void mprotect(Task task, long addr, long len, int prot) {
     checkRange(addr, len);
     long end = addr + ((len + Folio.SIZE - 1) & PAGE_MASK);
@@ -298,13 +302,7 @@ public final class Mm {
         }
         long s = Math.max(addr, v.start());
         long e = Math.min(end, v.end());
-        if ((prot & PROT_READ) == 0 && (prot & PROT_WRITE) == 0) {
-          zapRange(s, e);
-        } else if ((prot & PROT_WRITE) == 0) {
-          for (long a = s; a < e; a += Folio.SIZE) {
-            writeProtectPage(a);
-          }
-        }
+        changeProtection(s, e, prot);
       }
     } finally {
       mmapLock.writeUnlock(task);
@@ -397,6 +395,28 @@ public final class Mm {
     }
   }
 
+  /**
+   * {@code change_pte_range}: present entries of {@code [start, end)} become inaccessible for
+   * {@code PROT_NONE}, accessible otherwise, and read-only without {@code PROT_WRITE}. Write
+   * access is never granted here: the next store takes a write fault, which reuses an exclusive
+   * page, copies a file page for a private mapping, or calls {@code page_mkwrite}.
+   */
+  private void changeProtection(long start, long end, int prot) {
+    boolean none = (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) == 0;
+    synchronized (pageTable) {
+      for (long a = start & PAGE_MASK; a < end; a += Folio.SIZE) {
+        Pte p = pageTable.load(a >>> Folio.SHIFT);
+        if (p == null) {
+          continue;
+        }
+        p.accessible = !none;
+        if (none || (prot & PROT_WRITE) == 0) {
+          p.writable = false;
+        }
+      }
+    }
+  }
+
   /** Write-protects the page at {@code addr} if present (writeback's {@code folio_mkclean}). */
   public void writeProtectPage(long addr) {
     Pte p = pte(addr);
@@ -472,14 +492,27 @@ public final class Mm {
         Pte p = pageTable.load(vpn);
         if (p == null) {
           byte[] data = swap.remove(vpn);
-          pageTable.store(vpn, new Pte(data != null ? data : new byte[Folio.SIZE], null, vma.writable()));
+          pageTable.store(vpn,
+              new Pte(data != null ? data : new byte[Folio.SIZE], null, vma.writable()));
+        } else {
+          // A present page that the entry did not allow (after mprotect): this process's own
+          // page, so do_wp_page reuses it.
+          p.accessible = true;
+          p.writable |= write;
         }
       }
       return true;
     }
     if (!vma.shared()) {
-      // A private copy of a file page that reclaim sent to swap comes back from swap.
       synchronized (pageTable) {
+        Pte p = pageTable.load(vpn);
+        if (p != null && p.folio == null) {
+          // The process's private copy of a file page: reused, never copied again.
+          p.accessible = true;
+          p.writable |= write;
+          return true;
+        }
+        // A private copy of a file page that reclaim sent to swap comes back from swap.
         byte[] data = swap.remove(vpn);
         if (data != null) {
           pageTable.store(vpn, new Pte(data, null, vma.writable()));
@@ -556,7 +589,7 @@ public final class Mm {
     long end = addr + len;
     for (long page = addr & PAGE_MASK; page < end; page += Folio.SIZE) {
       Pte p = pte(page);
-      if (p != null && (!write || p.writable)) {
+      if (p != null && p.accessible && (!write || p.writable)) {
         continue;
       }
       if (!faultLocked(task, page, write)) {
@@ -579,7 +612,7 @@ public final class Mm {
       int inPage = (int) (a & (Folio.SIZE - 1));
       int n = Math.min(len - done, Folio.SIZE - inPage);
       Pte p = pte(a);
-      if (p == null) {
+      if (p == null || !p.accessible) {
         if (task.pagefaultDisabled() || !faultLocked(task, a, false)) {
           return done;
         }
