@@ -309,7 +309,10 @@ public final class Mm {
     }
   }
 
-  /** {@code madvise}; only {@code MADV_DONTNEED} does anything (drops the pages). */
+  /**
+   * {@code madvise}; only {@code MADV_DONTNEED} does anything: drops the pages of the range,
+   * including a private mapping's pages in swap.
+   */
   public void madvise(Task task, long addr, long len, int advice) {
     checkRange(addr, len);
     if (advice != MADV_DONTNEED) {
@@ -320,7 +323,10 @@ public final class Mm {
       long end = addr + ((len + Folio.SIZE - 1) & PAGE_MASK);
       for (Vma v : overlapping(addr, end)) {
         zapRange(Math.max(addr, v.start()), Math.min(end, v.end()));
-        if (v.anonymous()) {
+        if (!v.shared()) {
+          // The process's own pages, anonymous or private copies of file pages, go wherever
+          // they are, swap included (zap_pte_range frees swap entries): a private file
+          // mapping then shows the file again, an anonymous one zeros.
           synchronized (pageTable) {
             for (long a = Math.max(addr, v.start()); a < Math.min(end, v.end()); a += Folio.SIZE) {
               swap.remove(a >>> Folio.SHIFT);

@@ -2,6 +2,7 @@ package org.vfsim.mm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
@@ -91,5 +92,20 @@ class MprotectMadviseTest {
     sys.mprotect(map, PAGE, RW);
     sys.store(map + 1, new byte[] {0x55});
     assertArrayEquals(new byte[] {0x44, 0x55, 0x11}, sys.load(map, 3));
+  }
+
+  @Test
+  void dontneedOnAPrivateFileMappingDropsASwappedOutCopy() {
+    int fd = sys.open("/f", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    sys.pwriteBytes(fd, fill(2 * PAGE, 0x11), 0);
+    long map = sys.mmap(0, 2 * PAGE, RW, Mm.MAP_PRIVATE, fd, 0);
+    sys.store(map, new byte[] {9});
+    sys.store(map + PAGE, new byte[] {8});
+    Mm mm = sys.task().process().mm();
+    mm.reclaimUserPage(map); // the private copy of page 0 goes to swap
+    assertFalse(mm.isPresent(map));
+    sys.madvise(map, 2 * PAGE, Mm.MADV_DONTNEED);
+    assertArrayEquals(fill(2 * PAGE, 0x11), sys.load(map, 2 * PAGE),
+        "both private copies dropped, the one in swap too: the file's contents show");
   }
 }
