@@ -349,28 +349,40 @@ public final class Mm {
       throw Errno.EINVAL.exception("MS_SYNC and MS_ASYNC");
     }
     long end = addr + ((len + Folio.SIZE - 1) & PAGE_MASK);
+    boolean sync = (flags & MS_SYNC) != 0;
     List<Vma> hit;
+    List<OpenFile> held = new ArrayList<>();
     mmapLock.readLock(task);
     try {
       hit = overlapping(addr, end);
+      // As msync(2) does, hold each file (get_file) before mmap_lock is dropped: a concurrent
+      // munmap must not make its put the last one while the writeback uses the file.
+      for (Vma v : hit) {
+        if (sync && v.shared() && v.file() != null) {
+          held.add(v.file().get());
+        }
+      }
     } finally {
       mmapLock.readUnlock(task);
     }
-    if (hit.isEmpty()) {
-      throw Errno.ENOMEM.exception("msync of unmapped range");
-    }
-    if ((flags & MS_SYNC) == 0) {
-      return;
-    }
-    for (Vma v : hit) {
-      if (v.shared() && v.file() != null) {
-        long s = Math.max(addr, v.start());
-        long e = Math.min(end, v.end());
-        long fileStart = v.filePageOf(s) << Folio.SHIFT;
-        long fileEnd = (v.filePageOf(e - 1) << Folio.SHIFT) + Folio.SIZE - 1;
-        Mapping m = v.file().inode().mapping();
-        m.cache().writeAndWait(task, m, fileStart, fileEnd);
+    try {
+      if (hit.isEmpty()) {
+        throw Errno.ENOMEM.exception("msync of unmapped range");
       }
+      for (Vma v : hit) {
+        if (sync && v.shared() && v.file() != null) {
+          long s = Math.max(addr, v.start());
+          long e = Math.min(end, v.end());
+          long fileStart = v.filePageOf(s) << Folio.SHIFT;
+          long fileEnd = (v.filePageOf(e - 1) << Folio.SHIFT) + Folio.SIZE - 1;
+          Mapping m = v.file().inode().mapping();
+          try (InodeUse use = v.file().inode().use(task, "vfs_fsync_range")) {
+            m.cache().writeAndWait(task, m, fileStart, fileEnd);
+          }
+        }
+      }
+    } finally {
+      putFiles(task, held);
     }
   }
 
