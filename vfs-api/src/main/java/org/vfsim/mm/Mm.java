@@ -254,7 +254,11 @@ public final class Mm {
     return out;
   }
 
-  /** {@code mprotect}: changes protection; takes {@code mmap_lock} for write. */
+  /**
+   * {@code mprotect}: changes protection only; takes {@code mmap_lock} for write. Pages stay:
+   * an anonymous page or a private copy made inaccessible by {@code PROT_NONE} has its bytes
+   * when access comes back ({@code change_protection} rewrites entries, it never zaps them).
+   */
   public void mprotect(Task task, long addr, long len, int prot) {
     checkRange(addr, len);
     long end = addr + ((len + Folio.SIZE - 1) & PAGE_MASK);
@@ -298,20 +302,17 @@ public final class Mm {
         }
         long s = Math.max(addr, v.start());
         long e = Math.min(end, v.end());
-        if ((prot & PROT_READ) == 0 && (prot & PROT_WRITE) == 0) {
-          zapRange(s, e);
-        } else if ((prot & PROT_WRITE) == 0) {
-          for (long a = s; a < e; a += Folio.SIZE) {
-            writeProtectPage(a);
-          }
-        }
+        changeProtection(s, e, prot);
       }
     } finally {
       mmapLock.writeUnlock(task);
     }
   }
 
-  /** {@code madvise}; only {@code MADV_DONTNEED} does anything (drops the pages). */
+  /**
+   * {@code madvise}; only {@code MADV_DONTNEED} does anything: drops the pages of the range,
+   * including a private mapping's pages in swap.
+   */
   public void madvise(Task task, long addr, long len, int advice) {
     checkRange(addr, len);
     if (advice != MADV_DONTNEED) {
@@ -322,7 +323,10 @@ public final class Mm {
       long end = addr + ((len + Folio.SIZE - 1) & PAGE_MASK);
       for (Vma v : overlapping(addr, end)) {
         zapRange(Math.max(addr, v.start()), Math.min(end, v.end()));
-        if (v.anonymous()) {
+        if (!v.shared()) {
+          // The process's own pages, anonymous or private copies of file pages, go wherever
+          // they are, swap included (zap_pte_range frees swap entries): a private file
+          // mapping then shows the file again, an anonymous one zeros.
           synchronized (pageTable) {
             for (long a = Math.max(addr, v.start()); a < Math.min(end, v.end()); a += Folio.SIZE) {
               swap.remove(a >>> Folio.SHIFT);
@@ -345,29 +349,41 @@ public final class Mm {
       throw Errno.EINVAL.exception("MS_SYNC and MS_ASYNC");
     }
     long end = addr + ((len + Folio.SIZE - 1) & PAGE_MASK);
+    boolean sync = (flags & MS_SYNC) != 0;
     List<Vma> hit;
+    List<OpenFile> held = new ArrayList<>();
     mmapLock.readLock(task);
     try {
       hit = overlapping(addr, end);
+      // As msync(2) does, hold each file (get_file) before mmap_lock is dropped: a concurrent
+      // munmap must not make its put the last one while the writeback uses the file.
+      for (Vma v : hit) {
+        if (sync && v.shared() && v.file() != null) {
+          held.add(v.file().get());
+        }
+      }
     } finally {
       mmapLock.readUnlock(task);
     }
-    if (hit.isEmpty()) {
-      throw Errno.ENOMEM.exception("msync of unmapped range");
-    }
-    if ((flags & MS_SYNC) == 0) {
-      return;
-    }
-    for (Vma v : hit) {
-      if (v.shared() && v.file() != null) {
-        long s = Math.max(addr, v.start());
-        long e = Math.min(end, v.end());
-        long fileStart = v.filePageOf(s) << Folio.SHIFT;
-        long fileEnd = (v.filePageOf(e - 1) << Folio.SHIFT) + Folio.SIZE - 1;
-        // Linux's msync(MS_SYNC) calls vfs_fsync_range(file, start, end, datasync=1): the
-        // filesystem's fsync, which flushes the device cache, not just a write and wait.
-        v.file().inode().fsyncRange(task, fileStart, fileEnd, true);
+    try {
+      if (hit.isEmpty()) {
+        throw Errno.ENOMEM.exception("msync of unmapped range");
       }
+      for (Vma v : hit) {
+        if (sync && v.shared() && v.file() != null) {
+          long s = Math.max(addr, v.start());
+          long e = Math.min(end, v.end());
+          long fileStart = v.filePageOf(s) << Folio.SHIFT;
+          long fileEnd = (v.filePageOf(e - 1) << Folio.SHIFT) + Folio.SIZE - 1;
+          // Linux's msync(MS_SYNC) calls vfs_fsync_range(file, start, end, datasync=1): the
+          // filesystem's fsync, which flushes the device cache, not just a write and wait.
+          try (InodeUse use = v.file().inode().use(task, "vfs_fsync_range")) {
+            v.file().inode().fsyncRange(task, fileStart, fileEnd, true);
+          }
+        }
+      }
+    } finally {
+      putFiles(task, held);
     }
   }
 
@@ -394,6 +410,28 @@ public final class Mm {
     synchronized (pageTable) {
       for (long a = start & PAGE_MASK; a < end; a += Folio.SIZE) {
         pageTable.erase(a >>> Folio.SHIFT);
+      }
+    }
+  }
+
+  /**
+   * {@code change_pte_range}: present entries of {@code [start, end)} become inaccessible for
+   * {@code PROT_NONE}, accessible otherwise, and read-only without {@code PROT_WRITE}. Write
+   * access is never granted here: the next store takes a write fault, which reuses an exclusive
+   * page, copies a file page for a private mapping, or calls {@code page_mkwrite}.
+   */
+  private void changeProtection(long start, long end, int prot) {
+    boolean none = (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) == 0;
+    synchronized (pageTable) {
+      for (long a = start & PAGE_MASK; a < end; a += Folio.SIZE) {
+        Pte p = pageTable.load(a >>> Folio.SHIFT);
+        if (p == null) {
+          continue;
+        }
+        p.accessible = !none;
+        if (none || (prot & PROT_WRITE) == 0) {
+          p.writable = false;
+        }
       }
     }
   }
@@ -473,14 +511,27 @@ public final class Mm {
         Pte p = pageTable.load(vpn);
         if (p == null) {
           byte[] data = swap.remove(vpn);
-          pageTable.store(vpn, new Pte(data != null ? data : new byte[Folio.SIZE], null, vma.writable()));
+          pageTable.store(vpn,
+              new Pte(data != null ? data : new byte[Folio.SIZE], null, vma.writable()));
+        } else {
+          // A present page that the entry did not allow (after mprotect): this process's own
+          // page, so do_wp_page reuses it.
+          p.accessible = true;
+          p.writable |= write;
         }
       }
       return true;
     }
     if (!vma.shared()) {
-      // A private copy of a file page that reclaim sent to swap comes back from swap.
       synchronized (pageTable) {
+        Pte p = pageTable.load(vpn);
+        if (p != null && p.folio == null) {
+          // The process's private copy of a file page: reused, never copied again.
+          p.accessible = true;
+          p.writable |= write;
+          return true;
+        }
+        // A private copy of a file page that reclaim sent to swap comes back from swap.
         byte[] data = swap.remove(vpn);
         if (data != null) {
           pageTable.store(vpn, new Pte(data, null, vma.writable()));
@@ -557,7 +608,7 @@ public final class Mm {
     long end = addr + len;
     for (long page = addr & PAGE_MASK; page < end; page += Folio.SIZE) {
       Pte p = pte(page);
-      if (p != null && (!write || p.writable)) {
+      if (p != null && p.accessible && (!write || p.writable)) {
         continue;
       }
       if (!faultLocked(task, page, write)) {
@@ -580,7 +631,7 @@ public final class Mm {
       int inPage = (int) (a & (Folio.SIZE - 1));
       int n = Math.min(len - done, Folio.SIZE - inPage);
       Pte p = pte(a);
-      if (p == null) {
+      if (p == null || !p.accessible) {
         if (task.pagefaultDisabled() || !faultLocked(task, a, false)) {
           return done;
         }

@@ -101,6 +101,45 @@ class FileReferenceTest {
     f.checkInvariants();
   }
 
+  /**
+   * {@code msync(MS_SYNC)} holds the files of the mappings it writes back: another thread's
+   * {@code munmap} of the last mapping of a closed, unlinked file during that writeback does not
+   * evict it under the msync.
+   */
+  @Test
+  void aMunmapDuringMsyncWritebackEvictsAfterTheMsync() {
+    Fixture f = Fixture.boot("pwfs", "");
+    PwfsSuperBlock psb = (PwfsSuperBlock) f.sb;
+    int fd = f.create("f");
+    f.sys.pwriteBytes(fd, Fixture.pattern(2 * PAGE, 6), 0);
+    f.sys.fsync(fd);
+    long map = f.sys.mmap(0, 2L * PAGE, org.vfsim.mm.Mm.PROT_READ | org.vfsim.mm.Mm.PROT_WRITE,
+        org.vfsim.mm.Mm.MAP_SHARED, fd, 0);
+    f.sys.store(map, new byte[] {7});
+    f.sys.close(fd);
+    f.sys.unlink("/mnt/f");
+    Syscalls unmapper = f.thread("unmapper");
+    AtomicInteger fired = new AtomicInteger();
+    psb.inFileOp = (op, t) -> {
+      if (op.equals("writepages") && fired.getAndIncrement() == 0) {
+        Throwable e = runAs(unmapper, () -> unmapper.munmap(map, 2L * PAGE));
+        if (e != null) {
+          throw new AssertionError("the unmapping thread failed: " + e, e);
+        }
+        assertEquals(1, psb.liveFiles().size(), "evicted inside msync");
+      }
+    };
+    try {
+      f.sys.msync(map, 2L * PAGE, org.vfsim.mm.Mm.MS_SYNC);
+    } finally {
+      psb.inFileOp = (op, t) -> {};
+    }
+    assertEquals(1, fired.get(), "the race was staged");
+    assertEquals(List.of(), psb.liveFiles(), "evicted once msync returned");
+    assertEquals(List.of(), f.machine.lockValidator().takeReports());
+    f.checkInvariants();
+  }
+
   /** The read family, staged at the fault on the (not yet present) destination buffer. */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"read", "pread", "readv", "preadv"})

@@ -190,6 +190,7 @@ final class PwfsAops implements AddressSpaceOperations, PerformWrite {
 
   @Override
   public void writepages(Task task, Mapping mapping, WritebackControl wbc) {
+    sb.inFileOp.accept("writepages", task);
     PwfsInode inode = (PwfsInode) mapping.host();
     mapping.writeCachePages(task, wbc, (folio, w) -> {
       inode.pageWritten(folio.index(), folio.data());
