@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -772,22 +771,17 @@ final class FsxRun {
 
   private void firstDifference(String name, long off, byte[] expected, byte[] actual,
       String check) {
-    int n = Math.min(expected.length, actual.length);
-    int i = Arrays.mismatch(expected, actual);
-    if (i < 0) {
+    ModelDiff d = ModelDiff.first(off, expected, actual);
+    if (d == null) {
       return;
     }
-    if (i >= n) {
+    if (d.shortRead()) {
       throw new Failure(check, String.format("%s: read %d bytes at 0x%x, expected %d", name,
           actual.length, off, expected.length));
     }
-    int to = Math.min(n, i + 16);
-    HexFormat hex = HexFormat.ofDelimiter(" ");
-    diff = String.format("  first difference at offset 0x%x: expected 0x%02x, actual 0x%02x%n"
-        + "    expected: %s%n    actual:   %s", off + i, expected[i], actual[i],
-        hex.formatHex(expected, i, to), hex.formatHex(actual, i, to));
+    diff = d.detail();
     throw new Failure(check, String.format("%s: bytes at 0x%x differ from the model", name,
-        off + i));
+        d.offset()));
   }
 
   private void checkWholeFiles() {

@@ -27,6 +27,14 @@ enum Bug {
   SUPER_BEFORE_METADATA,
   /** (blocks variant) mount ignores the fsync log. */
   LOG_NOT_REPLAYED,
-  /** (blocks variant) fsync's log record, which maps new blocks, is forced out before their data. */
+  /** (blocks variant) fsync's log record, mapping new blocks, is forced out before their data. */
   EXTENT_BEFORE_DATA,
+  /** A write that commits nothing keeps what write_begin reserved until a later truncate. */
+  SKIPS_CLEANUP_AFTER_FAILED_WRITE,
+  /** Growing the file leaves bytes a mapping stored past the old EOF in the EOF page. */
+  SKIPS_EOF_ZEROING,
+  /** No {@code page_mkwrite}: a store into a hole takes no space, so ENOSPC cannot be SIGBUS. */
+  NO_PAGE_MKWRITE,
+  /** (full variant) fsync maps other files' reserved pages and commits that before their data. */
+  FSYNC_MAPS_OTHER_FILES_BEFORE_DATA,
 }

@@ -62,10 +62,15 @@ class ContractCatchesPlantedBugsTest {
     assertTrue(failures.get(0).contains(check), "expected '" + check + "' in " + failures.get(0));
   }
 
+  /**
+   * The planted filesystem now zeroes the old EOF page when the file grows (as the kernel does),
+   * which wipes the bytes this bug leaves past EOF before the main contract's half-mapped write
+   * can see them; the short copy over an evicted page of existing data still shows it.
+   */
   @Test
   void shortCopyIntoNotUptodatePageExposesBytesNobodyWrote() {
-    assertFailsWith(PlantedContracts.CommitsShortCopy.class,
-        "halfMappedSourceWritesThePrefixThenEfault", "no byte nobody wrote");
+    assertFailsWith(PlantedEdgeContracts.ShortCopyOverEvictedPage.class,
+        "shortCopyOverAnEvictedPageKeepsTheOldBytes", "the old bytes stay");
   }
 
   @Test

@@ -29,6 +29,10 @@ class PlantedAops implements AddressSpaceOperations {
   @Override
   public Folio writeBegin(Kiocb iocb, Mapping mapping, long pos, int len) {
     Task task = iocb.task();
+    long size = mapping.host().size();
+    if (pos > size) {
+      sizeExtended(task, (PlantedInode) mapping.host(), size); // the write leaves a gap
+    }
     Folio f = mapping.cache().grabFolio(task, mapping, pos >>> Folio.SHIFT);
     try {
       prepare(task, (PlantedInode) mapping.host(), f, len);
@@ -66,7 +70,8 @@ class PlantedAops implements AddressSpaceOperations {
       if (end > mapping.host().size()) {
         mapping.host().setSize(end);
       }
-    } else if (!folio.isDirty() && folio.testFsFlag(PG_RESERVED)
+    } else if (sb.bug != Bug.SKIPS_CLEANUP_AFTER_FAILED_WRITE && !folio.isDirty()
+        && folio.testFsFlag(PG_RESERVED)
         && !((PlantedInode) mapping.host()).mapped(folio.index())) {
       // Nothing was committed to this page: give back what write_begin reserved for it.
       folio.clearFsFlag(PG_RESERVED);
@@ -117,8 +122,41 @@ class PlantedAops implements AddressSpaceOperations {
     }
   }
 
+  /**
+   * {@code pagecache_isize_extended} with recent kernels' zeroing: the file grows past
+   * {@code oldSize}, so bytes of the old EOF page past it (a mapping may have stored there) become
+   * zeros, and its block, if it has one, is rewritten.
+   */
+  void sizeExtended(Task task, PlantedInode inode, long oldSize) {
+    int inPage = (int) (oldSize & (Folio.SIZE - 1));
+    if (inPage == 0 || sb.bug == Bug.SKIPS_EOF_ZEROING) {
+      return;
+    }
+    long index = oldSize >>> Folio.SHIFT;
+    Folio f = inode.mapped(index) && sb.full
+        ? sb.machine().pageCache().readFolio(task, inode.mapping(), index)
+        : inode.mapping().lookup(index);
+    if (f == null) {
+      return;
+    }
+    f.lock(task);
+    try {
+      if (!f.isRemoved()) {
+        f.zero(inPage, Folio.SIZE);
+        if (inode.mapped(index)) {
+          f.markDirty();
+        }
+      }
+    } finally {
+      f.unlock(task);
+    }
+  }
+
   @Override
   public void pageMkwrite(Task task, Folio folio) {
+    if (sb.bug == Bug.NO_PAGE_MKWRITE) {
+      return;
+    }
     if (!((PlantedInode) folio.mapping().host()).mapped(folio.index())
         && !folio.testFsFlag(PG_RESERVED)) {
       sb.reserve(task);

@@ -99,6 +99,9 @@ final class PlantedInode extends SimpleInode<PlantedInode> {
       long end = Math.min(size(), (newSize | (Folio.SIZE - 1)) + 1);
       zeroPartialPage(task, newSize, end);
     }
+    if (newSize > size()) {
+      ((PlantedAops) mapping().aops()).sizeExtended(task, this, size());
+    }
     truncateSetsize(task, newSize);
     long firstGone = (newSize + Folio.SIZE - 1) >>> Folio.SHIFT;
     // The bug frees the straddling page's block too, though the file still maps it.
@@ -152,6 +155,7 @@ final class PlantedInode extends SimpleInode<PlantedInode> {
     }
     if ((mode & FallocMode.KEEP_SIZE) == 0 && end > size()
         && (mode & FallocMode.PUNCH_HOLE) == 0) {
+      ((PlantedAops) mapping().aops()).sizeExtended(task, this, size());
       setSize(end);
     }
   }
@@ -221,6 +225,12 @@ final class PlantedInode extends SimpleInode<PlantedInode> {
     // The image commits every file's size: like ext4's ordered mode, write all data first so
     // that no committed size points past data still only in the page cache.
     if (psb.bug == Bug.FSYNC_COMMITS_NOTHING) {
+      return;
+    }
+    if (psb.bug == Bug.FSYNC_MAPS_OTHER_FILES_BEFORE_DATA) {
+      // Planted: the other files' reserved pages get blocks, committed before their data.
+      psb.mapReservedPages(this);
+      psb.persist();
       return;
     }
     psb.machine().pageCache().syncAll(task);

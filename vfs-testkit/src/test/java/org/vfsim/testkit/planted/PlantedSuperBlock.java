@@ -14,6 +14,7 @@ import org.vfsim.fs.StatFs;
 import org.vfsim.fs.SuperBlock;
 import org.vfsim.kernel.HookPoint;
 import org.vfsim.kernel.Task;
+import org.vfsim.pagecache.Folio;
 import org.vfsim.syscall.Errno;
 
 /** The planted filesystem's allocator: a block bitmap and a count of reserved blocks. */
@@ -172,6 +173,26 @@ final class PlantedSuperBlock extends SuperBlock {
   @Override
   public void unmount(Task task) {
     persist();
+  }
+
+  /** The planted ordering bug: blocks for every other file's reserved pages, data unwritten. */
+  void mapReservedPages(PlantedInode except) {
+    List<PlantedInode> others;
+    synchronized (this) {
+      others = new java.util.ArrayList<>(files);
+    }
+    for (PlantedInode f : others) {
+      if (f == except) {
+        continue;
+      }
+      long pages = (f.size() + Folio.SIZE - 1) >>> Folio.SHIFT;
+      for (long i = 0; i < pages; i++) {
+        Folio folio = f.mapping().lookup(i);
+        if (folio != null && folio.clearFsFlag(PlantedAops.PG_RESERVED)) {
+          f.map(i, allocateReserved());
+        }
+      }
+    }
   }
 
   /** fallocate: takes a block now for a page that has none (and no reservation). */
