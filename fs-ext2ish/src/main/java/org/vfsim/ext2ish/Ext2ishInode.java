@@ -292,6 +292,15 @@ final class Ext2ishInode extends Inode {
    */
   @Override
   public void fsync(Task task, long start, long end, boolean datasync) {
+    if (isDirectory()) {
+      // A name this fsync makes durable must find its inode after a crash. The child's inode
+      // may only reach the disk with its data (another file's fsync never makes a block map
+      // durable before the blocks it maps), so a child changed in core since it was last
+      // written is fsynced whole first: data, inode, then this directory's block.
+      for (Ext2ishInode child : fs.changedChildren(rec)) {
+        child.fsyncRange(task, 0, Long.MAX_VALUE, false);
+      }
+    }
     syncRecord();
     fs.fsyncMetadata(rec);
     fs.dev().flush();

@@ -291,6 +291,22 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
    * for a file without a journal ({@code ext4_sync_parent}; ext2 does not), the directory
    * block holding the file's name and the directory's inode if they changed.
    */
+  /** The live inodes named in directory {@code dir} that changed since last written. */
+  List<Ext2ishInode> changedChildren(InodeRecord dir) {
+    synchronized (lock) {
+      java.util.Set<Long> dirty = new java.util.HashSet<>(meta.dirtyInodes());
+      List<Ext2ishInode> out = new java.util.ArrayList<>();
+      for (InodeRecord.DirSlot slot : dir.entries.values()) {
+        Ext2ishInode child = icache.get(slot.ino());
+        if (child != null && child != icache.get(dir.ino) && !child.isDirectory()
+            && dirty.contains(slot.ino())) {
+          out.add(child);
+        }
+      }
+      return out;
+    }
+  }
+
   void fsyncMetadata(InodeRecord rec) {
     synchronized (lock) {
       if (!img.inodes.containsKey(rec.ino)) {
