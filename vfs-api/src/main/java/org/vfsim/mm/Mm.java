@@ -371,14 +371,12 @@ public final class Mm {
       }
       for (Vma v : hit) {
         if (sync && v.shared() && v.file() != null) {
-          long s = Math.max(addr, v.start());
-          long e = Math.min(end, v.end());
-          long fileStart = v.filePageOf(s) << Folio.SHIFT;
-          long fileEnd = (v.filePageOf(e - 1) << Folio.SHIFT) + Folio.SIZE - 1;
           // Linux's msync(MS_SYNC) calls vfs_fsync_range(file, start, end, datasync=1): the
           // filesystem's fsync, which flushes the device cache, not just a write and wait.
+          // Here the range is the whole file (more than asked, never less): the plugins' fsync
+          // logs the whole inode, which must not find pages outside the range still dirty.
           try (InodeUse use = v.file().inode().use(task, "vfs_fsync_range")) {
-            v.file().inode().fsyncRange(task, fileStart, fileEnd, true);
+            v.file().inode().fsyncRange(task, 0, Long.MAX_VALUE, true);
           }
         }
       }
