@@ -35,7 +35,7 @@ final class LibFuse {
   private final MethodHandle fuseUnmount;
   private final MethodHandle fuseDestroy;
   private final MethodHandle fuseGetContext;
-  /** {@code int (*fuse_fill_dir_t)(void *buf, const char *name, const struct stat *, off_t, flags)}. */
+  /** {@code int (*fuse_fill_dir_t)(void *buf, const char *name, struct stat *, off_t, flags)}. */
   final MethodHandle fillDir;
 
   private LibFuse(SymbolLookup lib) {

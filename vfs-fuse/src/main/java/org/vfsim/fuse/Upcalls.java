@@ -175,7 +175,10 @@ final class Upcalls {
     });
   }
 
-  /** No device nodes, FIFOs, symbolic or hard links in vfsim: EPERM, as a filesystem without the inode operation returns. */
+  /**
+   * No device nodes, FIFOs, symbolic or hard links in vfsim: EPERM, as the kernel returns for a
+   * filesystem without the inode operation.
+   */
   int mknod(MemorySegment path, int mode, long dev) {
     return -1;
   }

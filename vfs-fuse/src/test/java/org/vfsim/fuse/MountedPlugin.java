@@ -43,11 +43,16 @@ final class MountedPlugin implements AutoCloseable {
   /** Skips the calling test, with the reason, where FUSE cannot work. */
   static void assumeFuse() {
     assumeTrue(Files.exists(Path.of("/dev/fuse")), "no /dev/fuse here: FUSE tests skipped");
+    Path probe = null;
     try {
-      FuseMount.check(Path.of(System.getProperty("java.io.tmpdir")));
-    } catch (FuseMountException e) {
-      assumeTrue(e.getMessage().contains("already a mount point"),
-          "FUSE not usable here: " + e.getMessage());
+      probe = Files.createTempDirectory("vfsim-fuse-probe");
+      FuseMount.check(probe);
+    } catch (FuseMountException | IOException e) {
+      assumeTrue(false, "FUSE not usable here: " + e.getMessage());
+    } finally {
+      if (probe != null) {
+        probe.toFile().delete();
+      }
     }
   }
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Real programs on each plugin: cp -a, tar and diff -r of a source tree; SQLite across a power cut. */
+/** Real programs on each plugin: cp -a, tar, diff -r of a source tree; SQLite and a power cut. */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ProgramsOnMountTest {
   /** vfs-api's sources: a real tree of a few hundred files in nested directories. */
@@ -51,9 +51,10 @@ class ProgramsOnMountTest {
 
   /**
    * SQLite commits 100 transactions of 100 rows, then dies in the middle of another one as the
-   * power is cut; after the remount the database is intact and holds exactly the committed
-   * rows (checked after a host unmount and mount, too). synchronous=EXTRA: SQLite also syncs the directory when it deletes the journal at a
-   * commit, without which a power cut may roll the last commit back.
+   * power is cut; after the remount the database is intact and holds exactly the committed rows
+   * (checked after a host unmount and mount, too). synchronous=EXTRA: SQLite also syncs the
+   * directory when it deletes the journal at a commit, without which a power cut may roll the
+   * last commit back.
    */
   @ParameterizedTest
   @ValueSource(strings = {"ext2ish", "xfsish", "btrfsish"})

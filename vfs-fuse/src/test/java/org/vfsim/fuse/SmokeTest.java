@@ -21,7 +21,6 @@ class SmokeTest {
       Programs.Result r = Programs.sh(p.dir, 60,
           "set -e; echo hello > a; mkdir d; cp a d/b; cat d/b; ls -la; stat a; df .; "
               + "cat .vfsim/counters | head -5");
-      System.err.println(r.output());
       assertEquals(0, r.status(), r.output());
       assertTrue(r.output().startsWith("hello"), r.output());
       assertEquals("hello\n", Files.readString(p.dir.resolve("d/b")));
