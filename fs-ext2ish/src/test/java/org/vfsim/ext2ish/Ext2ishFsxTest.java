@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.vfsim.lockdep.LockValidatorExtension;
@@ -19,6 +21,8 @@ import org.vfsim.testkit.fsx.Fsx;
  */
 @ExtendWith(LockValidatorExtension.class)
 class Ext2ishFsxTest {
+  @TempDir Path e2fsckDir;
+
   /** The test kit asks for at least 20,000 model-checker operations per configuration in CI. */
   private static final int OPERATIONS = 20_000;
 
@@ -35,8 +39,10 @@ class Ext2ishFsxTest {
   })
   void passes(int blockSize, String mountOptions, long seed) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    // e2fsck -fn judges the image the run left (when e2fsprogs is installed).
     Fsx.Result r = Fsx.run(new Ext2ishType(), new Fsx.Options(seed, OPERATIONS, 8L << 20, blockSize,
-        "", mountOptions, 1 << 20, null), new PrintStream(out, true, StandardCharsets.UTF_8));
+        "", mountOptions, 1 << 20, null), new PrintStream(out, true, StandardCharsets.UTF_8),
+        fs -> E2fsprogs.assertE2fsckClean(fs.device(), e2fsckDir, "after fsx seed " + seed));
     System.out.print(out.toString(StandardCharsets.UTF_8));
     assertTrue(r.passed(), r.failure());
     assertEquals(OPERATIONS, r.operationsRun());

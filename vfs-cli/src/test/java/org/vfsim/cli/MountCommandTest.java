@@ -79,7 +79,7 @@ class MountCommandTest {
   }
 
   private long mountInBackground(Path dir, Path image) throws IOException {
-    CliRun r = CliRun.of("mount", "--fs", "xfsish", "--size", "64m", "--image",
+    CliRun r = CliRun.of("mount", "--fs", "btrfsish", "--size", "64m", "--image",
         image.toString(), "--background", dir.toString());
     assertEquals(0, r.exit(), r.err());
     assertTrue(mounted(dir), r.err());

@@ -8,11 +8,13 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.vfsim.fs.FileSystemType;
 import org.vfsim.fs.MountOptions;
 import org.vfsim.fs.OptionSpec;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.testkit.MountedFilesystem;
 
 /**
  * An fsx-style model checker: a seeded stream of random operations on two files of the
@@ -92,9 +94,21 @@ public final class Fsx {
    *     accepts: a usage error, not a failure of the filesystem, so no replay file is written
    */
   public static Result run(FileSystemType type, Options options, PrintStream log) {
+    return run(type, options, log, null);
+  }
+
+  /**
+   * As {@link #run(FileSystemType, Options, PrintStream)}, then, if every operation checked
+   * out, syncs and hands the mounted filesystem to {@code finalJudge}: an independent checker of
+   * what the run left on the device (e2fsck for an ext2 image). An exception or assertion error
+   * from it fails the run like any check.
+   */
+  public static Result run(FileSystemType type, Options options, PrintStream log,
+      @Nullable Consumer<MountedFilesystem> finalJudge) {
     checkOptions("mkfs", options.mkfsOptions(), type.mkfsOptions());
     checkOptions("mount", options.mountOptions(), type.mountOptions());
-    return new FsxRun(checkNotNull(type), checkNotNull(options), checkNotNull(log)).run();
+    return new FsxRun(checkNotNull(type), checkNotNull(options), checkNotNull(log), finalJudge)
+        .run();
   }
 
   private static void checkOptions(String what, String text, List<OptionSpec> specs) {

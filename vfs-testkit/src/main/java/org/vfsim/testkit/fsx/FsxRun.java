@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
@@ -89,7 +90,15 @@ final class FsxRun {
   private String current = "setup";
   private @Nullable String diff;
 
+  private final @Nullable Consumer<MountedFilesystem> finalJudge;
+
   FsxRun(FileSystemType type, Fsx.Options opts, PrintStream log) {
+    this(type, opts, log, null);
+  }
+
+  FsxRun(FileSystemType type, Fsx.Options opts, PrintStream log,
+      @Nullable Consumer<MountedFilesystem> finalJudge) {
+    this.finalJudge = finalJudge;
     this.type = type;
     this.opts = opts;
     this.log = log;
@@ -140,6 +149,11 @@ final class FsxRun {
       current = "final checks";
       checkWholeFiles();
       finalAccounting();
+      if (finalJudge != null) {
+        current = "final judge (after sync)";
+        fs.sys().sync();
+        finalJudge.accept(fs);
+      }
     } catch (Failure f) {
       failure = report(f.check, f.getMessage());
     } catch (LockdepViolation e) {
