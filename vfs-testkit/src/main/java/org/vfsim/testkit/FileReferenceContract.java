@@ -157,6 +157,34 @@ public interface FileReferenceContract {
     private FileReferenceCases() {}
 
     /**
+     * The whole close-and-unlink race on {@code fs}, for a plugin's own tests: with the lock
+     * validator recording instead of throwing (so that the filesystem's own symptom shows), an
+     * 8-page write races a close and unlink by another thread; afterwards the write completed,
+     * fsck is clean, every block is free again and no inode was evicted while in use.
+     */
+    public static void assertCloseAndUnlinkDuringAWriteLosesNothing(MountedFilesystem fs) {
+      Syscalls sys = fs.sys();
+      fs.machine().lockValidator().setThrowOnReport(false);
+      sys.sync();
+      long free = sys.statfs(MountedFilesystem.MOUNT_POINT).bfree();
+      byte[] data = new byte[PAGES * Folio.SIZE];
+      for (int i = 0; i < data.length; i++) {
+        data[i] = (byte) (i * 13 + 5);
+      }
+      long buf = sys.mmapAnonymous(data.length);
+      sys.store(buf, data);
+      int fd = sys.open(fs.path("victim"), OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+      long n = pwriteWhileAnotherThreadCloses(fs, fd, buf, data.length, 0, fs.path("victim"));
+      assertEquals(data.length, n);
+      sys.sync();
+      assertEquals(java.util.List.of(), fs.sb().fsck().problems(), "fsck after the raced close");
+      assertEquals(free, sys.statfs(MountedFilesystem.MOUNT_POINT).bfree(),
+          "every block of the unlinked file is free again");
+      assertEquals(java.util.List.of(), fs.machine().lockValidator().takeReports(),
+          "the file was evicted under the write");
+    }
+
+    /**
      * {@code pwrite(fd, buf, len, at)} by the test process's main task while another thread of
      * the process, right after the first {@code write_end}, closes {@code fd} and (unless
      * {@code unlink} is null) unlinks that path. Returns what the write returned.

@@ -11,7 +11,6 @@ import org.vfsim.fs.Capability;
 import org.vfsim.fs.FileSystemType;
 import org.vfsim.fs.OptionSpec;
 import org.vfsim.fs.SuperBlock;
-import org.vfsim.fs.Vfs;
 import org.vfsim.kernel.UserProcess;
 import org.vfsim.syscall.Syscalls;
 
@@ -23,17 +22,10 @@ import org.vfsim.syscall.Syscalls;
 public final class MountedFilesystem {
   public static final String MOUNT_POINT = "/mnt";
 
-  private final Machine machine;
-  private final FileSystemType type;
-  private final @Nullable BlockDevice device;
-  private UserProcess process;
-  private Syscalls sys;
+  private final FilesystemFixture fixture;
 
-  private MountedFilesystem(Machine machine, FileSystemType type, @Nullable BlockDevice device) {
-    this.machine = machine;
-    this.type = type;
-    this.device = device;
-    respawn();
+  private MountedFilesystem(FilesystemFixture fixture) {
+    this.fixture = fixture;
   }
 
   /** Boots a machine and mounts {@code fut} on a device of {@code fut.deviceBytes()}. */
@@ -57,7 +49,7 @@ public final class MountedFilesystem {
     FilesystemFixture fx = FilesystemFixture.of(type).configuration(config)
         .deviceSize(fut.deviceBytes()).blockSize(fut.blockSize())
         .mkfsOptions(fut.mkfsOptions()).mountOptions(opts).mountPoint(MOUNT_POINT).build();
-    return new MountedFilesystem(fx.machine(), type, fx.device());
+    return new MountedFilesystem(fx);
   }
 
   /** Whether the space of {@code type} can be bounded: it has a device or a {@code size=} option. */
@@ -74,54 +66,43 @@ public final class MountedFilesystem {
   }
 
   public Machine machine() {
-    return machine;
+    return fixture.machine();
   }
 
   public FileSystemType type() {
-    return type;
+    return fixture.type();
   }
 
   public @Nullable BlockDevice device() {
-    return device;
+    return fixture.device();
   }
 
   /** The system calls of the test process (a new process after {@link #powerCut}). */
   public Syscalls sys() {
-    return sys;
+    return fixture.sys();
   }
 
   public UserProcess process() {
-    return process;
+    return fixture.process();
   }
 
   /** The superblock mounted at {@value #MOUNT_POINT} now (a power cut replaces it). */
   public SuperBlock sb() {
-    for (Vfs.Mount mount : machine.vfs().mounts()) {
-      if (mount.path().equals(MOUNT_POINT)) {
-        return mount.sb();
-      }
-    }
-    throw new IllegalStateException("nothing mounted at " + MOUNT_POINT);
+    return fixture.sb();
   }
 
   /** {@value #MOUNT_POINT}/{@code name}. */
   public String path(String name) {
-    return MOUNT_POINT + "/" + name;
+    return fixture.path(name);
   }
 
   /** A second thread of the test process (shares its mm and files). */
   public Syscalls newThread(String name) {
-    return machine.syscalls(process.newThread(name));
+    return fixture.machine().syscalls(fixture.process().newThread(name));
   }
 
   /** Cuts the power and reboots: processes die, the filesystem is mounted again from its device. */
   public void powerCut() {
-    machine.powerCut();
-    respawn();
-  }
-
-  private void respawn() {
-    process = machine.spawn("kit");
-    sys = machine.syscalls(process.mainTask());
+    fixture.powerCut();
   }
 }
