@@ -128,8 +128,11 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
 
   /** mkfs: the geometry and the empty AGs, with the root directory in AG 0. */
   static XfsImage mkfsImage(BlockDevice dev, int agcount) {
-    if (dev.blockSize() != org.vfsim.pagecache.Folio.SIZE) {
-      throw Errno.EINVAL.exception("xfsish needs the block size to equal the page size (4096)");
+    int bs = dev.blockSize();
+    if (Integer.bitCount(bs) != 1 || bs < 512 || bs > org.vfsim.pagecache.Folio.SIZE) {
+      // As XFS on a 4 KiB-page machine: 512 bytes up to the page size.
+      throw Errno.EINVAL.exception("xfsish block size must be a power of two from 512 to the"
+          + " page size (4096): " + bs);
     }
     if (agcount < 1) {
       throw Errno.EINVAL.exception("agcount must be at least 1");

@@ -42,7 +42,7 @@ public final class XfsishType implements FileSystemType {
   @Override
   public List<OptionSpec> mkfsOptions() {
     return List.of(OptionSpec.number("agcount", "4", "allocation groups (size and block size"
-        + " are the device's; the block size must be 4096)"));
+        + " are the device's; block sizes from 512 to 4096)"));
   }
 
   @Override
