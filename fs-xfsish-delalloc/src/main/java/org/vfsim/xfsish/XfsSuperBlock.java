@@ -55,6 +55,7 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
   private final long[] nextAgino;
   private final Map<Long, XfsInode> inodes = new TreeMap<>();
   private final XfsInode root;
+  private final ImageSlots slots;
 
   final long allocsizeBlocks;
   final boolean fixedAllocsize;
@@ -71,8 +72,9 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
   private final TreeSet<Long> dirtyMeta = new TreeSet<>();
   private final List<SimulatedClock.Timer> timers = new ArrayList<>();
 
-  XfsSuperBlock(MountContext ctx, XfsImage img) {
+  XfsSuperBlock(MountContext ctx, XfsImage img, ImageSlots slots) {
     super(ctx);
+    this.slots = slots;
     this.dev = ctx.device();
     this.bs = img.blockSize;
     this.dblocks = img.dblocks;
@@ -452,7 +454,13 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     dev.flush();
   }
 
+  /** Commits the on-disk image (the interim format: the whole image at every commit). */
   synchronized void storeImage() {
+    slots.commit(image());
+  }
+
+  /** What a commit now would make durable: geometry, AGs and every inode's dinode. */
+  synchronized XfsImage image() {
     XfsImage img = new XfsImage();
     img.blockSize = bs;
     img.dblocks = dblocks;
@@ -469,7 +477,7 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     for (XfsInode ip : inodes.values()) {
       img.inodes.put(ip.ino(), ip.toDinode());
     }
-    dev.storeObject(XfsImage.KEY, img);
+    return img;
   }
 
   @Override
