@@ -3,7 +3,6 @@ package org.vfsim.xfsish;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +15,7 @@ import org.jspecify.annotations.Nullable;
  * "near this block" and "exactly this block") and by length then start (the cntbt, for "the
  * smallest extent that fits" and "the longest there is"). Both always describe the same extents.
  */
-final class AllocGroup implements Serializable {
-  private static final long serialVersionUID = 1;
-
+final class AllocGroup {
   final int agno;
   final long agStart;
   final long agBlocks;

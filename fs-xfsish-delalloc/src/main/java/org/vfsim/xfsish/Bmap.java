@@ -17,6 +17,13 @@ import org.vfsim.xfsish.ExtentMap.State;
  * superblock's monitor; allocation calls fire the allocation hook before taking it.
  */
 final class Bmap {
+  /**
+   * The most one buffered-write mapping covers ({@code xfs_buffered_write_iomap_begin} caps
+   * {@code count} at 1024 pages, to keep its work in step with writeback's): a longer write
+   * reserves chunk by chunk, so it writes what fits and its next chunk gets ENOSPC.
+   */
+  static final long MAX_WRITE_MAPPING_BYTES = 1024L * Folio.SIZE;
+
   private final XfsSuperBlock sb;
   private final int bs;
 
@@ -49,9 +56,14 @@ final class Bmap {
    * extent as it is, or a hole filled with a delayed reservation (data plus worst-case indlen)
    * up to the next extent or the end of the write, plus speculative preallocation when the write
    * extends the file into a hole at EOF. With {@code alloc=unwritten} the hole gets real
-   * unwritten blocks instead. {@code fault} marks {@code page_mkwrite}, which never preallocates.
+   * unwritten blocks instead. At most {@link #MAX_WRITE_MAPPING_BYTES} are mapped; the caller
+   * maps the rest of its write afterwards. {@code fault} marks {@code page_mkwrite}, which
+   * never preallocates.
    */
   Iomap writeBegin(Task task, XfsInode ip, long pos, long count, boolean fault) {
+    // The cap comes first: the reservation, the preallocation size and its alignment all see
+    // the capped end, as in XFS.
+    count = Math.min(count, MAX_WRITE_MAPPING_BYTES);
     long off = pos / bs;
     long endFsb = ceilFsb(pos + count);
     while (true) {
@@ -168,7 +180,7 @@ final class Bmap {
     for (long b = start; b <= end; b++) {
       boolean keep = b == end;
       if (!keep) {
-        Folio f = mapping.lookup(b);
+        Folio f = mapping.lookup(b * bs >>> Folio.SHIFT); // the block's page
         keep = f != null && (f.isDirty() || f.isWriteback());
       }
       if (!keep && runStart < 0) {
@@ -236,31 +248,67 @@ final class Bmap {
 
   // ---- allocation ----------------------------------------------------------------------------
 
+  /** {@code XFS_ALLOC_GAP_UNITS}: how many allocation lengths of file gap the goal follows. */
+  static final long ALLOC_GAP_UNITS = 4;
+
   /**
-   * {@code xfs_bmap_adjacent}: right after the nearest real extent before {@code off} (offset
-   * by the gap in the file), else before the next one, else the start of the inode's AG.
-   * Returns {target, exact?}.
+   * {@code xfs_bmap_adjacent}: the goal block for allocating {@code len} blocks at file block
+   * {@code off}, from {@code prev}, the extent just before (used only if it is real), and, for
+   * a hole, {@code got}, the extent after it (used only if real; converting a delayed extent has
+   * none: the extent after is itself). At EOF ({@code xfs_bmapi_write} past the last extent) the
+   * goal is right after {@code prev}, offset by the gap in the file. Otherwise {@code prev}
+   * offsets the goal by the gap only when the gap is at most {@link #ALLOC_GAP_UNITS} times
+   * {@code len}, else the goal is right after it; {@code got} gives the goal before it (by the
+   * gap under the same limit, else {@code len} before it), and the closer candidate wins. With
+   * neither, the start of the inode's AG. Returns {target, exact?} (exact: try that block first).
    */
-  private long[] target(XfsInode ip, long off) {
+  private long[] target(XfsInode ip, long off, long len, @Nullable Irec got) {
     ExtentMap map = ip.extents();
     Irec p = map.prev(off);
-    while (p != null && p.isDelay()) {
-      p = map.prev(p.off());
-    }
-    if (p != null) {
-      long t = p.start() + p.len() + (off - p.end());
-      if (t < sb.dblocks) {
-        return new long[] {t, 1};
+    boolean eof = got == null && map.next(off) == null;
+    long prevBno = -1;
+    long prevDiff = 0;
+    if (p != null && !p.isDelay() && valid(p.start() + p.len(), p.start())) {
+      prevBno = p.start() + p.len();
+      long gap = off - p.end();
+      if (eof) {
+        return new long[] {valid(prevBno + gap, p.start()) ? prevBno + gap : prevBno, 1};
+      }
+      prevDiff = gap;
+      if (gap <= ALLOC_GAP_UNITS * len && valid(prevBno + gap, p.start())) {
+        prevBno += gap;
+      } else {
+        prevDiff += gap;
       }
     }
-    Irec n = map.next(off);
-    while (n != null && n.isDelay()) {
-      n = map.next(n.end());
+    long gotBno = -1;
+    long gotDiff = 0;
+    if (got != null && !got.isDelay()) {
+      long gap = got.off() - off;
+      gotDiff = gap;
+      if (gap <= ALLOC_GAP_UNITS * len && valid(got.start() - gap, got.start())) {
+        gotBno = got.start() - gap;
+      } else if (valid(got.start() - len, got.start())) {
+        gotBno = got.start() - len;
+        gotDiff += gap - len;
+      } else {
+        gotBno = got.start();
+        gotDiff += gap;
+      }
     }
-    if (n != null && n.start() >= n.off() - off) {
-      return new long[] {n.start() - (n.off() - off), 0};
+    if (prevBno >= 0 && (gotBno < 0 || prevDiff <= gotDiff)) {
+      return new long[] {prevBno, 1};
+    }
+    if (gotBno >= 0) {
+      return new long[] {gotBno, 0};
     }
     return new long[] {sb.ag(ip.agno()).agStart + sb.headerBlocks, 0};
+  }
+
+  /** {@code ISVALID}: block {@code b} exists and lies in the AG of {@code ref}. */
+  private boolean valid(long b, long ref) {
+    return b >= 0 && b < sb.dblocks && sb.agOf(b) == sb.agOf(ref)
+        && b < sb.ag(sb.agOf(ref)).end();
   }
 
   /**
@@ -285,7 +333,7 @@ final class Bmap {
       if (max <= 0) {
         throw Errno.ENOSPC.exception("no free blocks");
       }
-      long[] t = target(ip, off);
+      long[] t = target(ip, off, max, next);
       long[] got = sb.allocate(t[0], 1, max, t[1] != 0);
       if (got == null) {
         throw Errno.ENOSPC.exception("allocator found no space");
@@ -322,7 +370,8 @@ final class Bmap {
         if (d == null || !d.isDelay()) {
           return;
         }
-        long[] t = target(ip, d.off());
+        // Converting a delayed extent is never the EOF case: the extent itself follows.
+        long[] t = target(ip, d.off(), Math.min(d.len(), ExtentMap.MAXEXTLEN), d);
         long[] got = sb.allocate(t[0], 1, d.len(), t[1] != 0);
         if (got == null) {
           throw Errno.ENOSPC.exception("no space for reserved delalloc blocks");

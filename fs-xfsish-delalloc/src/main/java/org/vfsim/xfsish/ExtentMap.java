@@ -2,7 +2,6 @@ package org.vfsim.xfsish;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +14,7 @@ import org.jspecify.annotations.Nullable;
  * {@link #MAXEXTLEN}. Delayed records have no start block; they carry the worst-case count of
  * bmbt blocks ({@code indlen}) reserved for when they are converted.
  */
-final class ExtentMap implements Serializable {
-  private static final long serialVersionUID = 1;
-
+final class ExtentMap {
   /** XFS_MAX_BMBT_EXTLEN: the largest length one bmbt record can describe (21 bits). */
   static final long MAXEXTLEN = (1L << 21) - 1;
   /** bmbt records per 4 KiB block with the v5 long-format header: (4096 - 72) / 16. */
@@ -31,7 +28,7 @@ final class ExtentMap implements Serializable {
   enum State { NORM, UNWRITTEN, DELAY }
 
   /** One record ({@code xfs_bmbt_irec}), in filesystem blocks. */
-  record Irec(long off, long start, long len, State state, long indlen) implements Serializable {
+  record Irec(long off, long start, long len, State state, long indlen) {
     Irec {
       checkArgument(len > 0 && len <= MAXEXTLEN, "bad extent length %s", len);
     }

@@ -1,6 +1,5 @@
 package org.vfsim.xfsish;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -8,12 +7,11 @@ import org.vfsim.fs.FileType;
 
 /**
  * The on-disk state as the last log force left it: geometry, the AG free-space btrees, and every
- * inode with its on-disk size ({@code di_size}) and its real (never delayed) extents. Stored with
- * {@code BlockDevice.storeObject}; a mount, including the one after a power cut, starts from it.
+ * inode with its on-disk size ({@code di_size}) and its real (never delayed) extents. Encoded by
+ * {@link XfsImageCodec} into an {@link ImageSlots} slot; a mount, including the one after a
+ * power cut, starts from it.
  */
-final class XfsImage implements Serializable {
-  private static final long serialVersionUID = 1;
-  static final String KEY = "xfsish";
+final class XfsImage {
 
   int blockSize;
   long dblocks;
@@ -30,9 +28,8 @@ final class XfsImage implements Serializable {
   TreeMap<Long, Dinode> inodes = new TreeMap<>();
 
   /** One on-disk inode ({@code xfs_dinode}). */
-  static final class Dinode implements Serializable {
-    private static final long serialVersionUID = 1;
-    long ino;
+  static final class Dinode {
+      long ino;
     FileType type;
     int mode;
     int uid;

@@ -38,6 +38,8 @@ final class XfsInode extends Inode {
   /** di_mtime and di_ctime as last committed to the log (see {@link #timestampsUnlogged}). */
   private long loggedMtime;
   private long loggedCtime;
+  /** The generic write path's open mapping ({@link XfsAops}); guarded by {@code i_rwsem}. */
+  XfsAops.@Nullable WriteChunk writeChunk;
 
   XfsInode(XfsSuperBlock sb, long ino, FileType type, int mode) {
     super(sb, ino, type, mode);
@@ -274,13 +276,21 @@ final class XfsInode extends Inode {
     fillFolio(f);
   }
 
-  /** Reads or zeroes a whole folio from its block, then zeroes what lies past EOF. */
+  /**
+   * Reads or zeroes a whole folio block by block (a page holds {@code PAGE_SIZE / bs} blocks:
+   * written ones are read, holes, delayed and unwritten ones zeroed), then zeroes what lies
+   * past EOF.
+   */
   void fillFolio(Folio f) {
-    Irec r = xsb.bmap.lookup(this, f.index());
-    if (r != null && r.state() == State.NORM) {
-      xsb.dev.read(r.physical(f.index()), f.data(), 0, 1, IoKind.DATA);
-    } else {
-      f.zero(0, Folio.SIZE);
+    int bs = xsb.bs;
+    long first = f.pos() / bs;
+    for (int k = 0; k < Folio.SIZE / bs; k++) {
+      Irec r = xsb.bmap.lookup(this, first + k);
+      if (r != null && r.state() == State.NORM) {
+        xsb.dev.read(r.physical(first + k), f.data(), k * bs, 1, IoKind.DATA);
+      } else {
+        f.zero(k * bs, (k + 1) * bs);
+      }
     }
     long size = size();
     if (f.pos() + Folio.SIZE > size) {
@@ -321,8 +331,17 @@ final class XfsInode extends Inode {
       return false;
     }
     long idx = from >>> Folio.SHIFT;
-    State st = xsb.bmap.stateAt(this, idx);
-    if (mapping().lookup(idx) == null && st != State.NORM) {
+    // The strongest state among the blocks of the range: written or delayed blocks hold (or
+    // will hold) bytes on disk that must be overwritten.
+    boolean written = false;
+    boolean delayed = false;
+    for (long b = from / xsb.bs; b * xsb.bs < to; b++) {
+      State s = xsb.bmap.stateAt(this, b);
+      written |= s == State.NORM;
+      delayed |= s == State.DELAY;
+    }
+    boolean onDisk = written || delayed;
+    if (mapping().lookup(idx) == null && !written) {
       return false;
     }
     Folio f = cache().readFolio(task, mapping(), idx);
@@ -333,7 +352,7 @@ final class XfsInode extends Inode {
       }
       int a = (int) (from - f.pos());
       int b = (int) Math.min(Folio.SIZE, to - f.pos());
-      if (st == State.NORM || st == State.DELAY || f.isDirty()) {
+      if (onDisk || f.isDirty()) {
         f.zero(a, b);
         f.markDirty();
         return true;
@@ -553,9 +572,10 @@ final class XfsInode extends Inode {
    */
   private long firstPageOffset(long p, Irec r, long size, boolean wantData) {
     int bs = xsb.bs;
-    for (long idx = p / bs; idx < r.end() && idx * bs < size; idx++) {
-      if (pageHasData(idx) == wantData) {
-        return Math.max(p, idx * bs);
+    for (long b = p / bs; b < r.end() && b * bs < size; b++) {
+      // The page cache is indexed by page, the extent by block: the block's page decides.
+      if (pageHasData(b * bs >>> Folio.SHIFT) == wantData) {
+        return Math.max(p, b * bs);
       }
     }
     return -1;

@@ -55,6 +55,7 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
   private final long[] nextAgino;
   private final Map<Long, XfsInode> inodes = new TreeMap<>();
   private final XfsInode root;
+  private final ImageSlots slots;
 
   final long allocsizeBlocks;
   final boolean fixedAllocsize;
@@ -71,8 +72,9 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
   private final TreeSet<Long> dirtyMeta = new TreeSet<>();
   private final List<SimulatedClock.Timer> timers = new ArrayList<>();
 
-  XfsSuperBlock(MountContext ctx, XfsImage img) {
+  XfsSuperBlock(MountContext ctx, XfsImage img, ImageSlots slots) {
     super(ctx);
+    this.slots = slots;
     this.dev = ctx.device();
     this.bs = img.blockSize;
     this.dblocks = img.dblocks;
@@ -128,8 +130,11 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
 
   /** mkfs: the geometry and the empty AGs, with the root directory in AG 0. */
   static XfsImage mkfsImage(BlockDevice dev, int agcount) {
-    if (dev.blockSize() != org.vfsim.pagecache.Folio.SIZE) {
-      throw Errno.EINVAL.exception("xfsish needs the block size to equal the page size (4096)");
+    int bs = dev.blockSize();
+    if (Integer.bitCount(bs) != 1 || bs < 512 || bs > org.vfsim.pagecache.Folio.SIZE) {
+      // As XFS on a 4 KiB-page machine: 512 bytes up to the page size.
+      throw Errno.EINVAL.exception("xfsish block size must be a power of two from 512 to the"
+          + " page size (4096): " + bs);
     }
     if (agcount < 1) {
       throw Errno.EINVAL.exception("agcount must be at least 1");
@@ -449,7 +454,13 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     dev.flush();
   }
 
+  /** Commits the on-disk image (the interim format: the whole image at every commit). */
   synchronized void storeImage() {
+    slots.commit(image());
+  }
+
+  /** What a commit now would make durable: geometry, AGs and every inode's dinode. */
+  synchronized XfsImage image() {
     XfsImage img = new XfsImage();
     img.blockSize = bs;
     img.dblocks = dblocks;
@@ -466,7 +477,7 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     for (XfsInode ip : inodes.values()) {
       img.inodes.put(ip.ino(), ip.toDinode());
     }
-    dev.storeObject(XfsImage.KEY, img);
+    return img;
   }
 
   @Override

@@ -42,7 +42,7 @@ public final class XfsishType implements FileSystemType {
   @Override
   public List<OptionSpec> mkfsOptions() {
     return List.of(OptionSpec.number("agcount", "4", "allocation groups (size and block size"
-        + " are the device's; the block size must be 4096)"));
+        + " are the device's; block sizes from 512 to 4096)"));
   }
 
   @Override
@@ -71,7 +71,7 @@ public final class XfsishType implements FileSystemType {
     root.atime = now;
     root.mtime = now;
     root.ctime = now;
-    device.storeObject(XfsImage.KEY, img);
+    ImageSlots.mkfs(device, img);
     // mkfs writes every AG's headers and btree roots, and zeroes the log.
     for (AllocGroup ag : img.ags) {
       device.writeMetadata(ag.agStart, img.headerBlocks, false);
@@ -86,11 +86,7 @@ public final class XfsishType implements FileSystemType {
     if (dev == null) {
       throw Errno.ENODEV.exception("xfsish needs a block device");
     }
-    XfsImage img = dev.loadObject(XfsImage.KEY);
-    if (img == null) {
-      throw Errno.EINVAL.exception("no xfsish filesystem on " + dev.name());
-    }
-    dev.readMetadata(0, 1);
-    return new XfsSuperBlock(ctx, img);
+    ImageSlots.Loaded l = ImageSlots.load(dev);
+    return new XfsSuperBlock(ctx, l.image(), l.slots());
   }
 }

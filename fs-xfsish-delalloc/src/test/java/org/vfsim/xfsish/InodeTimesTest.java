@@ -180,14 +180,15 @@ class InodeTimesTest {
     f.sys.fsync(fd);
     Stat before = f.sys.fstat(fd);
     advance(f, 5_000);
-    XfsImage img = f.dev.loadObject(XfsImage.KEY);
+    ImageSlots.Loaded stored = ImageSlots.load(f.dev);
+    XfsImage img = stored.image();
     long now = f.m.clock().nanoTime();
     for (XfsImage.Dinode d : img.inodes.values()) {
       d.atime = now;
       d.mtime = now;
       d.ctime = now;
     }
-    f.dev.storeObject(XfsImage.KEY, img);
+    stored.slots().commit(img);
     powerCut(f);
     List<String> m = InodeTimes.mismatches(before, f.sys.stat("/mnt/f"));
     assertFalse(m.isEmpty(), "the checker must flag times reset to the mount time");

@@ -27,8 +27,13 @@ final class XfsFixture {
 
   XfsFixture(Configuration config, long deviceBytes, boolean dataless, String mkfsOpts,
       String mountOpts) {
+    this(config, deviceBytes, dataless, mkfsOpts, mountOpts, 4096);
+  }
+
+  XfsFixture(Configuration config, long deviceBytes, boolean dataless, String mkfsOpts,
+      String mountOpts, int blockSize) {
     m = Machine.boot(config);
-    dev = m.newDevice("sda", deviceBytes, 4096, dataless);
+    dev = m.newDevice("sda", deviceBytes, blockSize, dataless);
     m.mkfs(type, dev, mkfsOpts);
     sb = (XfsSuperBlock) m.mount(type, dev, mountOpts, "/mnt");
     sys = m.syscalls(m.spawn("t").mainTask());

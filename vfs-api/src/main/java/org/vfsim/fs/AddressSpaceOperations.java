@@ -22,6 +22,23 @@ public interface AddressSpaceOperations {
   Folio writeBegin(Kiocb iocb, Mapping mapping, long pos, int len);
 
   /**
+   * {@link #writeBegin(Kiocb, Mapping, long, int)} told how many bytes of the write remain from
+   * {@code pos} ({@code count >= len}), so that a filesystem emulating iomap on the generic path
+   * can map or reserve a whole chunk of the write at once, as its own {@code perform_write}
+   * does. The generic write path calls this one; by default it ignores {@code count}.
+   */
+  default Folio writeBegin(Kiocb iocb, Mapping mapping, long pos, int len, long count) {
+    return writeBegin(iocb, mapping, pos, len);
+  }
+
+  /**
+   * The generic write path is done with {@code iocb} (finished, short, or failed): a filesystem
+   * that mapped ahead in {@link #writeBegin(Kiocb, Mapping, long, int, long)} releases what the
+   * write did not use, as {@code iomap_end} would. By default nothing.
+   */
+  default void writeDone(Kiocb iocb) {}
+
+  /**
    * {@code write_end}: commits what was copied and unlocks the page. Returns the bytes committed:
    * all of {@code copied}, or 0 when {@code copied < len} and the page is not uptodate (the rest
    * of the page holds no valid data). Updates {@code i_size} while the page is locked, and

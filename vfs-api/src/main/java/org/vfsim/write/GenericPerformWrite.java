@@ -35,49 +35,53 @@ public final class GenericPerformWrite {
     long written = 0;
     ErrnoException status = null;
 
-    while (i.count() > 0) {
-      int offset = (int) (pos & (Folio.SIZE - 1));
-      int bytes = (int) Math.min(Folio.SIZE - offset, i.count());
-      while (true) {
-        // Rule 1: fault in the source before locking any page cache page.
-        if (i.faultInReadable(task, bytes) == bytes) {
-          status = Errno.EFAULT.exception("source not readable");
+    try {
+      while (i.count() > 0) {
+        int offset = (int) (pos & (Folio.SIZE - 1));
+        int bytes = (int) Math.min(Folio.SIZE - offset, i.count());
+        while (true) {
+          // Rule 1: fault in the source before locking any page cache page.
+          if (i.faultInReadable(task, bytes) == bytes) {
+            status = Errno.EFAULT.exception("source not readable");
+            break;
+          }
+          if (task.fatalSignalPending()) {
+            status = Errno.EINTR.exception("fatal signal");
+            break;
+          }
+          hooks.fire(HookPoint.AFTER_FAULT_IN, task);
+          Folio folio;
+          try {
+            folio = aops.writeBegin(iocb, mapping, pos, bytes, i.count());
+          } catch (ErrnoException e) {
+            status = e;
+            break;
+          }
+          hooks.fire(HookPoint.BEFORE_ATOMIC_COPY, task);
+          // Rule 2: copy with page faults disabled; it stops at the first absent source page.
+          int copied = i.copyFolioFromIterAtomic(task, folio, offset, bytes);
+          int committed = aops.writeEnd(iocb, mapping, pos, bytes, copied, folio);
+          hooks.fire(HookPoint.AFTER_WRITE_END, task);
+          if (copied != committed) {
+            i.revert(copied - committed);
+          }
+          if (committed == 0) {
+            // Rule 3: a short copy into a page that was not uptodate committed nothing; retry
+            // with what did copy, or with at most the current source segment.
+            bytes = copied > 0 ? copied : (int) Math.min(bytes, Math.max(1, i.singleSegCount()));
+            continue;
+          }
+          pos += committed;
+          written += committed;
+          cache.balanceDirtyPages(task, mapping);
           break;
         }
-        if (task.fatalSignalPending()) {
-          status = Errno.EINTR.exception("fatal signal");
+        if (status != null) {
           break;
         }
-        hooks.fire(HookPoint.AFTER_FAULT_IN, task);
-        Folio folio;
-        try {
-          folio = aops.writeBegin(iocb, mapping, pos, bytes);
-        } catch (ErrnoException e) {
-          status = e;
-          break;
-        }
-        hooks.fire(HookPoint.BEFORE_ATOMIC_COPY, task);
-        // Rule 2: copy with page faults disabled; it stops at the first absent source page.
-        int copied = i.copyFolioFromIterAtomic(task, folio, offset, bytes);
-        int committed = aops.writeEnd(iocb, mapping, pos, bytes, copied, folio);
-        hooks.fire(HookPoint.AFTER_WRITE_END, task);
-        if (copied != committed) {
-          i.revert(copied - committed);
-        }
-        if (committed == 0) {
-          // Rule 3: a short copy into a page that was not uptodate committed nothing; retry
-          // with what did copy, or with at most the current source segment.
-          bytes = copied > 0 ? copied : (int) Math.min(bytes, Math.max(1, i.singleSegCount()));
-          continue;
-        }
-        pos += committed;
-        written += committed;
-        cache.balanceDirtyPages(task, mapping);
-        break;
       }
-      if (status != null) {
-        break;
-      }
+    } finally {
+      aops.writeDone(iocb);
     }
     if (written > 0) {
       return written;

@@ -303,6 +303,24 @@ class MachineImageTest {
   }
 
   @Test
+  void aDamagedXfsishImageBlockIsEucleanNamingTheBlock() throws IOException {
+    Path img = dir.resolve("xfs.img");
+    CliRun first = CliRun.of("io", "--fs", "xfsish", "--size", "64m", "--image", img.toString(),
+        "-f", "-c", "pwrite -S 0x41 0 16k", "-c", "fsync", "d");
+    assertEquals(0, first.exit(), first.err());
+    // 64 MiB, 4 AGs of 4096 blocks: the log (64 blocks) starts after AG 2's 8 header blocks;
+    // two slot headers, then slot A's image at 8202 and slot B's at 8202 + 31.
+    byte[] bad = Files.readAllBytes(img);
+    for (long block : new long[] {8202, 8233}) {
+      bad[(int) (block * 4096) + 100] ^= 0x10;
+    }
+    image = img;
+    assertRefusedAndUntouched(bad, "Structure needs cleaning");
+    CliRun run = CliRun.of("io", "--image", img.toString(), "-c", "pwrite 0 1", "d");
+    assertTrue(run.err().matches("(?s).*metadata image block (8202|8233) .*"), run.err());
+  }
+
+  @Test
   void aFilesystemStillOnTheObjectBridgeIsRefusedBeforeAnyWork() {
     Path img = dir.resolve("bridge.img");
     CliRun run = CliRun.of("io", "--fs", "toyfs", "--mkfs", "bridge", "--size", "16m",

@@ -35,4 +35,22 @@ class XfsishFsxTest {
     assertEquals(OPS, r.operationsRun());
     assertEquals(seed, r.seed());
   }
+
+  /** The same on blocks smaller than a page: 1 KiB and 2 KiB, on both write paths. */
+  @ParameterizedTest(name = "block size {0}, mount options \"{1}\", seed {2}")
+  @CsvSource(value = {
+      "1024, '', 0x5eed0111",
+      "2048, '', 0x5eed0112",
+      "1024, write_path=generic, 0x5eed0113",
+      "2048, alloc=unwritten, 0x5eed0114",
+  })
+  void passesOnSmallBlocks(int blockSize, String mountOptions, String seedHex) {
+    long seed = Long.decode(seedHex);
+    System.out.printf("fsx xfsish seed %d (%#x), block size %d, mount options \"%s\", %d"
+        + " operations%n", seed, seed, blockSize, mountOptions, OPS);
+    Fsx.Result r = Fsx.run(new XfsishType(), new Fsx.Options(seed, OPS, 256L << 20, blockSize,
+        "", mountOptions, 256 * 1024, null), System.out);
+    assertTrue(r.passed(), r.failure());
+    assertEquals(OPS, r.operationsRun());
+  }
 }
