@@ -4,13 +4,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,7 +45,6 @@ public final class BlockDevice {
   /** The volatile cache in submission order; {@link #cachedLatest} serves reads. */
   private final ArrayDeque<PendingWrite> writeCache = new ArrayDeque<>();
   private final Map<Long, PendingWrite> cachedLatest = new HashMap<>();
-  private final Map<String, byte[]> objects = new HashMap<>();
   private final Set<Long> readErrors = new HashSet<>();
   private final Set<Long> writeErrors = new HashSet<>();
   private final List<IoListener> listeners = new CopyOnWriteArrayList<>();
@@ -402,49 +394,6 @@ public final class BlockDevice {
   /** The writes in the volatile cache, in submission order (what a power cut may lose). */
   public synchronized List<PendingWrite> pendingWrites() {
     return List.copyOf(writeCache);
-  }
-
-  // ---- durable metadata images ---------------------------------------------------------------
-
-  /**
-   * Stores a deep copy of {@code state} durably under {@code key} (as a journal commit or a
-   * superblock write with FUA would make it durable). Later changes to {@code state} do not
-   * affect the stored copy.
-   */
-  public synchronized void storeObject(String key, Serializable state) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(state);
-    } catch (IOException e) {
-      throw new UncheckedIOException("metadata image of " + key + " is not serializable", e);
-    }
-    objects.put(key, bytes.toByteArray());
-  }
-
-  /** A fresh copy of the object stored under {@code key}, or null. */
-  @SuppressWarnings("unchecked")
-  public synchronized <T extends Serializable> T loadObject(String key) {
-    byte[] bytes = objects.get(key);
-    if (bytes == null) {
-      return null;
-    }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-      return (T) in.readObject();
-    } catch (IOException | ClassNotFoundException e) {
-      throw Errno.EUCLEAN.exception("metadata image " + key + " unreadable: " + e);
-    }
-  }
-
-  public synchronized void removeObject(String key) {
-    objects.remove(key);
-  }
-
-  /**
-   * Whether a filesystem keeps state in the {@link #storeObject} bridge: such a device's blocks
-   * alone do not hold the filesystem, so a raw image of them would lose its metadata.
-   */
-  public synchronized boolean hasStoredObjects() {
-    return !objects.isEmpty();
   }
 
   // ---- fault injection -----------------------------------------------------------------------

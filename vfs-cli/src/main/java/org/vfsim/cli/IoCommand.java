@@ -188,13 +188,7 @@ final class IoCommand implements Callable<Integer> {
           + " keeps nothing on one");
     }
     long bytes = MountOptions.parseSize("--size", size != null ? size : DEFAULT_SIZE);
-    SimulatedSystem s = SimulatedSystem.create(type, bytes, mkfsOptions != null ? mkfsOptions
-        : "", mountOptions != null ? mountOptions : "", dataless);
-    if (target != null && s.keepsMetadataOffDevice()) {
-      throw new CliFailure("--image: " + fsName + " still keeps its metadata outside the"
-          + " device's blocks (until its on-disk format lands), so an image of the device"
-          + " would lose it; run without --image");
-    }
-    return s;
+    return SimulatedSystem.create(type, bytes, mkfsOptions != null ? mkfsOptions : "",
+        mountOptions != null ? mountOptions : "", dataless);
   }
 }

@@ -118,11 +118,6 @@ final class SimulatedSystem {
 
   // ---- images --------------------------------------------------------------------------------
 
-  /** Whether the filesystem keeps state outside the device's blocks (the storeObject bridge). */
-  boolean keepsMetadataOffDevice() {
-    return device != null && device.hasStoredObjects();
-  }
-
   /**
    * Unmounts and writes the machine to {@code image} atomically: the device's blocks, then the
    * filesystem type, its mkfs and mount options and the simulated clock's time.
@@ -130,10 +125,6 @@ final class SimulatedSystem {
   void saveImage(MachineImage.Target image) {
     checkState(device != null, "no device");
     unmount();
-    if (keepsMetadataOffDevice()) {
-      throw new CliFailure(image.shown() + ": not saved: " + type.name() + " still keeps its"
-          + " metadata outside the device's blocks, which an image does not hold");
-    }
     MachineImage.write(image, device, new ImageTrailer(type.name(), mkfsOptions, mountOptions,
         machine.clock().nanoTime(), device.sizeBytes(), device.blockSize(), device.dataless()));
   }

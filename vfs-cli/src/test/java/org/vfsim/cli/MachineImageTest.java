@@ -21,7 +21,6 @@ import org.vfsim.lockdep.LockValidatorExtension;
 @ExtendWith(LockValidatorExtension.class)
 class MachineImageTest {
   /** What a run says for a plugin that still keeps metadata as Java objects. */
-  static final String BRIDGE = "still keeps its metadata outside the device's blocks";
 
   @TempDir
   Path dir;
@@ -57,8 +56,6 @@ class MachineImageTest {
         "-c", "pwrite -S 0x41 0 16k", "-c", "pwrite -S 0x42 1m 4k", "d");
     org.junit.jupiter.api.Assumptions.assumeFalse(first.err().contains("Function not implemented"),
         fs + " is still a skeleton: " + first.err());
-    org.junit.jupiter.api.Assumptions.assumeFalse(first.err().contains(BRIDGE),
-        fs + " is still on the storeObject bridge: " + first.err());
     assertEquals(0, first.exit(), first.err());
     CliRun second = CliRun.of("io", "--image", img.toString(), "-c", "pread -v 16380 8", "-c",
         "pread -v 1048576 2", "-c", "stat", "d");
@@ -94,8 +91,6 @@ class MachineImageTest {
         "-f", "-c", "pwrite 0 64k", "-c", "fsync", "-c", "pwrite 64k 4k", "-c", "stat -r", "d");
     org.junit.jupiter.api.Assumptions.assumeFalse(first.err().contains("Function not implemented"),
         "btrfsish is still a skeleton: " + first.err());
-    org.junit.jupiter.api.Assumptions.assumeFalse(first.err().contains(BRIDGE),
-        "btrfsish is still on the storeObject bridge: " + first.err());
     assertEquals(0, first.exit(), first.err());
     long written = nanos(rawStat(first.out()), "mtime");
     assertTrue(written > 0, "64 KiB of syscalls took simulated time: " + first.out());
@@ -321,24 +316,11 @@ class MachineImageTest {
   }
 
   @Test
-  void aFilesystemStillOnTheObjectBridgeIsRefusedBeforeAnyWork() {
-    Path img = dir.resolve("bridge.img");
-    CliRun run = CliRun.of("io", "--fs", "toyfs", "--mkfs", "bridge", "--size", "16m",
-        "--image", img.toString(), "-f", "-c", "pwrite 0 4k", "x");
-    assertEquals(1, run.exit());
-    assertEquals("", run.out(), "nothing ran");
-    assertTrue(run.err().contains("still keeps its metadata outside the device's blocks"),
-        run.err());
-    assertEquals(1, run.err().lines().count(), run.err());
-    assertFalse(Files.exists(img));
-  }
-
-  @Test
   void optionsThatDisagreeWithAnExistingImageAreRefused() throws IOException {
     byte[] before = Files.readAllBytes(image);
     String[][] cases = {{"--fs", "ramfs", "toyfs"}, {"--size", "32m", "--size 32m differs"},
         {"--mount", "policy=cursor", "--mount 'policy=cursor' differs"},
-        {"--mkfs", "bridge", "--mkfs 'bridge' differs"},
+        {"--mkfs", "spare", "--mkfs 'spare' differs"},
         {"--dataless", null, "--dataless applies only"}};
     for (String[] c : cases) {
       CliRun run = c[1] == null

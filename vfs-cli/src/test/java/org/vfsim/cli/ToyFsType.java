@@ -60,8 +60,7 @@ public final class ToyFsType implements FileSystemType {
 
   @Override
   public List<OptionSpec> mkfsOptions() {
-    return List.of(OptionSpec.flag("bridge", "also keep a Java object on the device (the"
-        + " storeObject bridge), as plugins do until their on-disk format lands"));
+    return List.of(OptionSpec.flag("spare", "changes nothing (for tests of option handling)"));
   }
 
   @Override
@@ -83,9 +82,6 @@ public final class ToyFsType implements FileSystemType {
     img.nodes.put(1L, root);
     img.nextIno = 2;
     img.writeTo(device);
-    if (options.flag("bridge")) {
-      device.storeObject("toyfs-bridge", "state a plugin still keeps as a Java object");
-    }
   }
 
   @Override

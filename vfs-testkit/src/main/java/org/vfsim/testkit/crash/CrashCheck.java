@@ -21,9 +21,8 @@ import org.vfsim.testkit.MountedFilesystem;
 /**
  * Runs workloads with the request log on and checks every crash state they can leave: each is
  * mounted (the filesystem's recovery runs), checked by the filesystem's fsck, then by the
- * {@link PersistenceOracle}. The filesystem must keep its metadata on the device for its crash
- * states to vary it; a plugin that still keeps metadata as durable objects beside the device
- * has those carried over as they were at the crash point (see {@link DurableObjects}).
+ * {@link PersistenceOracle}. Everything a mount reads is in the device's blocks, so a crash
+ * state is a set of blocks and nothing else.
  */
 public final class CrashCheck {
   /** Crash-state devices are small: the workloads are. */
@@ -134,7 +133,6 @@ public final class CrashCheck {
       TreeMap<Long, byte[]> prefix, DurabilityModel model) {
     BlockDevice dev = BlockDevice.withContent(run.device,
         CrashStates.content(prefix, run.log, s, run.device.blockSize()));
-    DurableObjects.restore(dev, run.objectsAt(s.point().at()));
     List<String> problems = new ArrayList<>();
     Machine m = Machine.boot(Configuration.defaults());
     SuperBlock sb;

@@ -4,7 +4,6 @@ import com.google.common.collect.ImmutableList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.vfsim.Configuration;
 import org.vfsim.Machine;
 import org.vfsim.block.BlockDevice;
@@ -34,7 +33,6 @@ final class WorkloadRun {
   final long[] started;
   final long[] returned;
   final boolean[] failed;
-  final TreeMap<Integer, Map<String, byte[]>> objects = new TreeMap<>();
 
   private WorkloadRun(Workload w, BlockDevice device, Map<Long, byte[]> base,
       ImmutableList<LoggedRequest> log, long[] started, long[] returned, boolean[] failed) {
@@ -60,18 +58,7 @@ final class WorkloadRun {
     }
     sys.sync();
     dev.flush();
-    TreeMap<Integer, Map<String, byte[]>> objects = new TreeMap<>();
     RequestLog log = dev.startRequestLog();
-    objects.put(0, DurableObjects.snapshot(dev));
-    // Where a crash state may be cut (before a flush, a PREFLUSH or a FUA write), note the
-    // out-of-band metadata a bridge plugin has made durable by then.
-    dev.addListener((r, bs) -> {
-      if (r.op() == IoRequest.Op.FLUSH) {
-        objects.put(log.entries().size() - 1, DurableObjects.snapshot(dev));
-      } else if (r.op() == IoRequest.Op.WRITE && (r.preflush() || r.fua())) {
-        objects.put(log.entries().size(), DurableObjects.snapshot(dev));
-      }
-    });
     int n = w.ops().size();
     long[] started = new long[n];
     long[] returned = new long[n];
@@ -86,17 +73,8 @@ final class WorkloadRun {
       returned[i] = log.entries().size();
     }
     ImmutableList<LoggedRequest> entries = log.entries();
-    objects.put(entries.size(), DurableObjects.snapshot(dev));
     log.close();
-    WorkloadRun run = new WorkloadRun(w, dev, log.base(), entries, started, returned, failed);
-    run.objects.putAll(objects);
-    return run;
-  }
-
-  /** The bridge's object table durable at log position {@code at}. */
-  Map<String, byte[]> objectsAt(int at) {
-    Map.Entry<Integer, Map<String, byte[]>> e = objects.floorEntry(at);
-    return e == null ? Map.of() : e.getValue();
+    return new WorkloadRun(w, dev, log.base(), entries, started, returned, failed);
   }
 
   /**

@@ -76,7 +76,7 @@ final class PlantedFsType implements FileSystemType {
 
   @Override
   public void mkfs(Machine machine, BlockDevice device, MountOptions options) {
-    device.removeObject(PlantedSuperBlock.IMAGE);
+    DurableObjectStore.remove(device, PlantedSuperBlock.IMAGE);
     if (blocks) {
       PlantedBlockLayout.commit(device, new PlantedBlockLayout.Position(),
           PlantedSuperBlock.emptyImage(), Bug.NONE);

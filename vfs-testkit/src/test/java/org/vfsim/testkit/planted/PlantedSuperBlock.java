@@ -48,7 +48,7 @@ final class PlantedSuperBlock extends SuperBlock {
     this.nblocks = this.full ? ctx.device().blocks()
         : ctx.options().size("size") / org.vfsim.pagecache.Folio.SIZE;
     Image image = blocks ? PlantedBlockLayout.load(ctx.device(), position, bug)
-        : this.full ? ctx.device().loadObject(IMAGE) : null;
+        : this.full ? DurableObjectStore.<Image>load(ctx.device(), IMAGE) : null;
     this.root = image == null ? new PlantedInode(this, 1, FileType.DIRECTORY, 0755)
         : load(image);
     if (image != null) {
@@ -126,7 +126,7 @@ final class PlantedSuperBlock extends SuperBlock {
       return;
     }
     device().flush(); // data before the metadata that points at it
-    device().storeObject(IMAGE, image());
+    DurableObjectStore.store(device(), IMAGE, image());
   }
 
   /** fsync: the log record in the blocks variant, else a commit. */
