@@ -4,28 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.vfsim.block.Blocks.block;
+import static org.vfsim.block.Blocks.read;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
 
 class BlockDeviceTest {
-  private static final int BS = 4096;
-
-  private static byte[] block(int value) {
-    byte[] b = new byte[BS];
-    Arrays.fill(b, (byte) value);
-    return b;
-  }
-
-  private static byte[] read(BlockDevice d, long blk) {
-    byte[] out = new byte[BS];
-    d.read(blk, out, 0, 1, IoKind.DATA);
-    return out;
-  }
+  private static final int BS = Blocks.BS;
 
   @Test
   void writeCacheIsLostOnPowerCutUnlessFlushedOrFua() {

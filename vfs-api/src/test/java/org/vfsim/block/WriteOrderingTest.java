@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.vfsim.block.Blocks.block;
+import static org.vfsim.block.Blocks.read;
 
 import java.util.Arrays;
 import java.util.List;
@@ -12,19 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** Request flags, the power-cut policy, the request log and zero-block storage. */
 class WriteOrderingTest {
-  private static final int BS = 4096;
-
-  private static byte[] block(int value) {
-    byte[] b = new byte[BS];
-    Arrays.fill(b, (byte) value);
-    return b;
-  }
-
-  private static byte[] read(BlockDevice d, long blk) {
-    byte[] out = new byte[BS];
-    d.read(blk, out, 0, 1, IoKind.DATA);
-    return out;
-  }
+  private static final int BS = Blocks.BS;
 
   private static BlockDevice device() {
     return new BlockDevice("sda", 1 << 20, BS, false, 64);
