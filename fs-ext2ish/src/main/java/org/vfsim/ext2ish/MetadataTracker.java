@@ -208,11 +208,11 @@ final class MetadataTracker {
     int g = geo.groupOf(b);
     if (b >= geo.firstDataBlock && g < geo.groups) {
       if (b == geo.blockBitmap(g)) {
-        fill(b, data -> encodeBitmap(data, s.blockBitmap[g], geo.blocksInGroup(g)));
+        fill(b, data -> encodeBitmap(data, s.peekBlockBitmap(g), geo.blocksInGroup(g)));
         return true;
       }
       if (b == geo.inodeBitmap(g)) {
-        fill(b, data -> encodeBitmap(data, s.inodeBitmap[g], geo.inodesPerGroup));
+        fill(b, data -> encodeBitmap(data, s.peekInodeBitmap(g), geo.inodesPerGroup));
         return true;
       }
       if (geo.isInodeTable(b)) {
@@ -261,9 +261,10 @@ final class MetadataTracker {
     for (int i = bits.nextSetBit(0); i >= 0 && i < valid; i = bits.nextSetBit(i + 1)) {
       data[i >>> 3] |= (byte) (1 << (i & 7));
     }
-    for (int i = valid; i < data.length * 8; i++) {
+    for (int i = valid; i < data.length * 8 && (i & 7) != 0; i++) {
       data[i >>> 3] |= (byte) (1 << (i & 7));
     }
+    java.util.Arrays.fill(data, (valid + 7) >>> 3, data.length, (byte) 0xff);
   }
 
   static BitSet decodeBitmap(byte[] data, int valid) {
