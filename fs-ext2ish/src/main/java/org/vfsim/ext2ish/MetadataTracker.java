@@ -207,12 +207,15 @@ final class MetadataTracker {
     }
     int g = geo.groupOf(b);
     if (b >= geo.firstDataBlock && g < geo.groups) {
+      // A bitmap not in core is read before its buffer is refilled (it may be that buffer).
       if (b == geo.blockBitmap(g)) {
-        fill(b, data -> encodeBitmap(data, s.peekBlockBitmap(g), geo.blocksInGroup(g)));
+        BitSet bits = s.peekBlockBitmap(g);
+        fill(b, data -> encodeBitmap(data, bits, geo.blocksInGroup(g)));
         return true;
       }
       if (b == geo.inodeBitmap(g)) {
-        fill(b, data -> encodeBitmap(data, s.peekInodeBitmap(g), geo.inodesPerGroup));
+        BitSet bits = s.peekInodeBitmap(g);
+        fill(b, data -> encodeBitmap(data, bits, geo.inodesPerGroup));
         return true;
       }
       if (geo.isInodeTable(b)) {
