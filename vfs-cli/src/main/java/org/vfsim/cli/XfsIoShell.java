@@ -304,7 +304,7 @@ final class XfsIoShell {
         case 'b' -> numberOr(number(o.arg()), "bsize", o.arg());
         case 'S' -> numberOr(XfsIoNumbers.strtoulStrict(o.arg()), "seed", o.arg());
         case 'm' -> numberOr(XfsIoNumbers.strtoulStrict(o.arg()), "mode", o.arg());
-        default -> 0L;
+        default -> 0L; // a flag, or an option the command reads itself
       };
       if (v == null) {
         return null;
