@@ -18,9 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real {@code vfsim io} process killed with SIGKILL halfway through writing its temporary
- * file: the image is still the complete old one, and the next run (read-only or not) removes the
- * temporary file with one line. The save pauses at the halfway point by a test-only system property and says
- * so, so the kill lands there by design, not by timing.
+ * file: the image is still the complete old one, and the next run (read-only or not) removes
+ * the temporary file with one line. The save pauses at the halfway point by a test-only system
+ * property and says so, so the kill lands there by design, not by timing.
  */
 class KilledSaveTest {
   @TempDir Path dir;
