@@ -38,6 +38,17 @@ final class XfsInode extends Inode {
   /** di_mtime and di_ctime as last committed to the log (see {@link #timestampsUnlogged}). */
   private long loggedMtime;
   private long loggedCtime;
+  private int loggedMode;
+  private int loggedUid;
+  private int loggedGid;
+  private int loggedNlink;
+  /** bmbt blocks below the root in the inode, when the data fork's records outgrow it. */
+  final List<Long> bmbt = new ArrayList<>();
+  /** A directory's data blocks; null while the directory is shortform (in the inode). */
+  @Nullable DirBlocks dir;
+  /** The CIL sequence of the inode's last logged change, and whether it was more than times. */
+  long cilSeq = -1;
+  boolean cilData;
   /** The generic write path's open mapping ({@link XfsAops}); guarded by {@code i_rwsem}. */
   XfsAops.@Nullable WriteChunk writeChunk;
 
@@ -49,11 +60,13 @@ final class XfsInode extends Inode {
     timestampsLogged();
   }
 
-  XfsInode(XfsSuperBlock sb, XfsImage.Dinode d) {
+  XfsInode(XfsSuperBlock sb, InodeBuf.Dinode d) {
     super(sb, d.ino, d.type, d.mode);
     this.xsb = sb;
     this.extents = d.extents;
     this.entries = d.entries;
+    this.bmbt.addAll(d.bmbtBlocks);
+    this.dir = d.dir;
     this.diskSize = d.size;
     this.preallocFlag = d.preallocFlag;
     setSize(d.size);
@@ -61,8 +74,13 @@ final class XfsInode extends Inode {
     setNlink(d.nlink);
     // xfs_inode_from_disk: the times are the dinode's, seconds and nanoseconds (set last:
     // setNlink stamps ctime).
-    restoreTimes(d.atime, d.mtime, d.ctime);
+    timesFromDisk(d.atime, d.mtime, d.ctime);
     timestampsLogged();
+  }
+
+  /** The three times as a dinode gives them ({@code xfs_inode_from_disk}). */
+  void timesFromDisk(long atime, long mtime, long ctime) {
+    restoreTimes(atime, mtime, ctime);
   }
 
   /**
@@ -71,31 +89,136 @@ final class XfsInode extends Inode {
    * ride along with the next log write, as relatime/lazytime mostly make it in practice.)
    */
   boolean timestampsUnlogged() {
-    return mtimeNanos() != loggedMtime || ctimeNanos() != loggedCtime;
+    return mtimeNanos() != loggedMtime || ctimeNanos() != loggedCtime || mode() != loggedMode
+        || uid() != loggedUid || gid() != loggedGid || nlink() != loggedNlink;
   }
 
-  /** The inode core, times included, went into a transaction. */
+  /** The inode core, times and attributes included, went into a transaction. */
   void timestampsLogged() {
     loggedMtime = mtimeNanos();
     loggedCtime = ctimeNanos();
+    loggedMode = mode();
+    loggedUid = uid();
+    loggedGid = gid();
+    loggedNlink = nlink();
   }
 
-  XfsImage.Dinode toDinode() {
-    XfsImage.Dinode d = new XfsImage.Dinode();
+  /** The on-disk inode's fields as they are now (the data fork's real records only). */
+  InodeBuf.Dinode toDinode() {
+    InodeBuf.Dinode d = new InodeBuf.Dinode();
     d.ino = ino();
     d.type = type();
     d.mode = mode();
     d.uid = uid();
     d.gid = gid();
     d.nlink = nlink();
-    d.size = isDirectory() ? 0 : diskSize;
+    d.size = isDirectory() ? dirSize() : diskSize;
     d.atime = atimeNanos();
     d.mtime = mtimeNanos();
     d.ctime = ctimeNanos();
     d.preallocFlag = preallocFlag;
     d.extents = extents.copyWithout(State.DELAY);
     d.entries = new TreeMap<>(entries);
+    d.bmbtBlocks = new ArrayList<>(bmbt);
+    d.dirBlocks = dir == null ? new ArrayList<>() : new ArrayList<>(dir.blocks);
     return d;
+  }
+
+  /** A directory's di_size: its shortform bytes, or its blocks. */
+  long dirSize() {
+    return dir == null ? InodeBuf.sfSize(entries) : (long) dir.blocks.size() * xsb.bs;
+  }
+
+  TreeMap<String, Long> entriesView() {
+    return entries;
+  }
+
+  /** The data fork's on-disk records: real extents, or a block directory's blocks. */
+  List<Irec> forkIrecs() {
+    List<Irec> out = new ArrayList<>();
+    if (isDirectory()) {
+      if (dir != null) {
+        for (int i = 0; i < dir.blocks.size(); i++) {
+          long b = dir.blocks.get(i);
+          Irec last = out.isEmpty() ? null : out.get(out.size() - 1);
+          if (last != null && last.start() + last.len() == b && last.end() == i
+              && last.len() < ExtentMap.MAXEXTLEN) {
+            out.set(out.size() - 1, new Irec(last.off(), last.start(), last.len() + 1,
+                State.NORM, 0));
+          } else {
+            out.add(new Irec(i, b, 1, State.NORM, 0));
+          }
+        }
+      }
+      return out;
+    }
+    for (Irec r : extents.all()) {
+      if (r.isReal()) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  int forkRecords() {
+    return forkIrecs().size();
+  }
+
+  /**
+   * Formats the dinode into {@code out} (512 bytes) for a checkpoint; bmbt and directory block
+   * images that changed go to {@code items} through {@code cil}.
+   */
+  void encode(long lsn, long blkno, byte[] out, Cil cil, java.util.Map<Long, byte[]> items) {
+    InodeBuf.Dinode d = toDinode();
+    int bs = xsb.bs;
+    java.util.Map<Long, byte[]> images = new java.util.LinkedHashMap<>();
+    byte[] fork;
+    int format;
+    List<Irec> recs = forkIrecs();
+    long nblocks = bmbt.size();
+    for (Irec r : recs) {
+      nblocks += r.len();
+    }
+    if (isDirectory() && dir == null) {
+      format = InodeBuf.FMT_LOCAL;
+      fork = InodeBuf.encodeShortform(entries);
+    } else if (recs.size() <= InodeBuf.INLINE_EXTENTS) {
+      format = InodeBuf.FMT_EXTENTS;
+      fork = new byte[InodeBuf.LITERAL];
+      for (int k = 0; k < recs.size(); k++) {
+        Irec r = recs.get(k);
+        byte[] p = InodeBuf.packExtent(r.off(), r.start(), r.len(), r.state() == State.UNWRITTEN);
+        System.arraycopy(p, 0, fork, k * InodeBuf.EXTENT_BYTES, InodeBuf.EXTENT_BYTES);
+      }
+    } else {
+      format = InodeBuf.FMT_BTREE;
+      List<byte[]> packed = new ArrayList<>();
+      for (Irec r : recs) {
+        packed.add(InodeBuf.packExtent(r.off(), r.start(), r.len(),
+            r.state() == State.UNWRITTEN));
+      }
+      Btree.Built b = Btree.build(Btree.BMAP, bs, ino(), lsn, packed, bmbt,
+          InodeBuf.BMDR_ENTRIES);
+      images.putAll(b.images());
+      fork = new byte[InodeBuf.LITERAL];
+      java.nio.ByteBuffer h = XfsBuf.le(fork);
+      h.putShort(0, (short) b.rootLevel()).putShort(2, (short) b.rootEntries().size());
+      int at = 4;
+      for (byte[] e : b.rootEntries()) {
+        System.arraycopy(e, 0, fork, at, e.length);
+        at += e.length;
+      }
+    }
+    if (dir != null) {
+      for (int i : dir.dirty) {
+        images.put(dir.blocks.get(i), dir.encode(i, bs, ino(), lsn));
+      }
+      dir.dirty.clear();
+    }
+    cil.blockImages(images, items);
+    d.nblocks = nblocks;
+    InodeBuf.encode(d, format, format == InodeBuf.FMT_LOCAL ? 0 : recs.size(), fork, blkno, lsn,
+        out, 0);
   }
 
   int agno() {
@@ -114,10 +237,9 @@ final class XfsInode extends Inode {
     return preallocFlag;
   }
 
-  /** bmbt blocks the data fork needs once its records no longer fit in the inode. */
+  /** bmbt blocks the data fork has (none while its records fit in the inode). */
   int bmbtBlocks() {
-    int n = extents.count();
-    return n <= ExtentMap.INLINE_EXTENTS ? 0 : (int) ((n + ExtentMap.BMBT_MAXRECS - 1) / ExtentMap.BMBT_MAXRECS);
+    return bmbt.size();
   }
 
   long realBlocks() {
@@ -165,17 +287,30 @@ final class XfsInode extends Inode {
     if (!isDirectory()) {
       throw Errno.ENOTDIR.exception();
     }
-    if (name.length() > 255) {
+    if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
       throw Errno.ENAMETOOLONG.exception(name);
     }
-    XfsInode child = xsb.newInode(this, type, mode);
+    xsb.transBegin();
     synchronized (xsb) {
+      if (entries.containsKey(name)) {
+        throw Errno.EEXIST.exception(name);
+      }
+      XfsInode child = xsb.newInode(this, type, mode);
       entries.put(name, child.ino());
+      try {
+        xsb.dirAdded(this, name, child.ino());
+      } catch (RuntimeException e) {
+        entries.remove(name);
+        child.setNlink(0);
+        xsb.forget(child);
+        throw e;
+      }
+      if (type == FileType.DIRECTORY) {
+        setNlink(nlink() + 1);
+      }
+      xsb.logTx(1, agno(), this);
+      return child;
     }
-    if (type == FileType.DIRECTORY) {
-      setNlink(nlink() + 1);
-    }
-    return child;
   }
 
   @Override
@@ -190,54 +325,66 @@ final class XfsInode extends Inode {
 
   @Override
   public void unlink(Task task, String name) {
-    XfsInode child;
+    xsb.transBegin();
     synchronized (xsb) {
       Long ino = entries.remove(name);
       if (ino == null) {
         throw Errno.ENOENT.exception(name);
       }
-      child = xsb.inode(ino);
+      xsb.dirRemoved(this, name);
+      XfsInode child = xsb.inode(ino);
+      if (child != null) {
+        child.setNlink(child.nlink() - 1);
+        xsb.logTx(1, child.agno(), child);
+      }
       xsb.logTx(2, agno(), this);
-    }
-    if (child != null) {
-      child.setNlink(child.nlink() - 1);
     }
   }
 
   @Override
   public void rmdir(Task task, String name) {
-    XfsInode child;
+    xsb.transBegin();
     synchronized (xsb) {
       Long ino = entries.remove(name);
       if (ino == null) {
         throw Errno.ENOENT.exception(name);
       }
-      child = xsb.inode(ino);
+      xsb.dirRemoved(this, name);
+      XfsInode child = xsb.inode(ino);
+      setNlink(nlink() - 1);
+      if (child != null) {
+        child.setNlink(0);
+        xsb.forget(child);
+      }
       xsb.logTx(2, agno(), this);
-    }
-    setNlink(nlink() - 1);
-    if (child != null) {
-      child.setNlink(0);
-      xsb.forget(child);
     }
   }
 
   @Override
   public void rename(Task task, String oldName, Inode newDir, String newName) {
     XfsInode target = (XfsInode) newDir;
-    XfsInode child;
+    xsb.transBegin();
     synchronized (xsb) {
       Long ino = entries.remove(oldName);
       if (ino == null) {
         throw Errno.ENOENT.exception(oldName);
       }
-      target.entries.put(newName, ino);
-      child = xsb.inode(ino);
+      xsb.dirRemoved(this, oldName);
+      Long old = target.entries.put(newName, ino);
+      if (old != null) {
+        xsb.dirReplaced(target, newName, ino);
+      } else {
+        xsb.dirAdded(target, newName, ino);
+      }
+      XfsInode child = xsb.inode(ino);
+      if (child != null && child.isDirectory() && target != this) {
+        setNlink(nlink() - 1);
+        target.setNlink(target.nlink() + 1);
+      }
       xsb.logTx(3, agno(), this);
-    }
-    if (child != null && child.isDirectory() && target != this) {
-      setNlink(nlink() - 1);
-      target.setNlink(target.nlink() + 1);
+      if (target != this) {
+        xsb.logTx(1, target.agno(), target);
+      }
     }
   }
 
@@ -380,6 +527,7 @@ final class XfsInode extends Inode {
   /** {@code xfs_setattr_size}. */
   @Override
   public void setattrSize(Task task, long newSize) {
+    xsb.transBegin();
     long old = size();
     boolean didZeroing = false;
     if (newSize > old) {
@@ -420,6 +568,7 @@ final class XfsInode extends Inode {
     }
     long end = offset + len;
     int bs = xsb.bs;
+    xsb.transBegin();
     if ((mode & FallocMode.PUNCH_HOLE) != 0) {
       punch(task, offset, end);
       return;
@@ -462,7 +611,8 @@ final class XfsInode extends Inode {
    */
   @Override
   public void fsync(Task task, long start, long end, boolean datasync) {
-    if (!xsb.logForce(!datasync)) {
+    if (!xsb.fsyncForce(this, datasync)) {
+      // Nothing of this inode left to log: the data written still needs the cache flushed.
       xsb.dev.flush();
     }
   }
