@@ -118,16 +118,17 @@ final class Cil {
       }
       wrote = true;
     }
+    for (long ino : inodes) {
+      XfsInode ip = sb.inode(ino);
+      if (ip != null) {
+        ip.cilData = false;
+      }
+    }
     inodes.clear();
     agf.clear();
     agi.clear();
     cancels.clear();
     fresh.clear();
-    for (XfsInode ip : sb.allInodes()) {
-      if (ip.cilSeq == seq) {
-        ip.cilData = false;
-      }
-    }
     sb.busyDone(done);
     return wrote;
   }
