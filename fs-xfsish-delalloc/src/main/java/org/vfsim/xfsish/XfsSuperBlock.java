@@ -166,33 +166,16 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
    * the start of the AG ({@code xfs_ialloc_ag_alloc}), or ENOSPC.
    */
   synchronized XfsInode newInode(XfsInode parent, FileType type, int mode) {
-    int ag = type == FileType.DIRECTORY ? (agRotor++ % agcount) : parent.agno();
-    AllocGroup a = ags.get(ag);
+    int first = type == FileType.DIRECTORY ? (agRotor++ % agcount) : parent.agno();
     Map.Entry<Long, long[]> chunk = null;
-    for (Map.Entry<Long, long[]> c : a.chunks.entrySet()) {
-      if (c.getValue()[1] != 0) {
-        chunk = c;
-        break;
-      }
+    int ag = first;
+    // xfs_dialloc: a free inode or a new chunk in the preferred AG, else in the next ones.
+    for (int i = 0; i < agcount && chunk == null; i++) {
+      ag = (first + i) % agcount;
+      chunk = freeInodeChunk(ag);
     }
     if (chunk == null) {
-      long cb = XfsMount.chunkBlocks(bs);
-      takeMeta(cb);
-      long[] got = allocInAg(a, a.agStart + headerBlocks, cb);
-      if (got == null) {
-        incFdblocks(cb);
-        throw Errno.ENOSPC.exception("no space for an inode chunk in AG " + ag);
-      }
-      long first = nextAgino[ag];
-      nextAgino[ag] += InodeBuf.INODES_PER_CHUNK;
-      a.chunks.put(first, new long[] {got[0], -1L});
-      for (long k = 0; k < cb; k++) {
-        cil.newBlock(got[0] + k);
-      }
-      for (int i = 0; i < InodeBuf.INODES_PER_CHUNK; i++) {
-        cil.dirtyIno(((long) ag << 32) | (first + i));
-      }
-      chunk = a.chunks.floorEntry(first);
+      throw Errno.ENOSPC.exception("no space for an inode chunk");
     }
     long[] c = chunk.getValue();
     int slot = Long.numberOfTrailingZeros(c[1]);
@@ -203,6 +186,38 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     cil.dirtyAgi(ag);
     logTx(2, ag, ip);
     return ip;
+  }
+
+  /**
+   * A chunk of AG {@code ag} with a free inode: an existing one, or a new 64-inode chunk near
+   * the start of the AG ({@code xfs_ialloc_ag_alloc}); null if the AG has no room for one.
+   */
+  private Map.@Nullable Entry<Long, long[]> freeInodeChunk(int ag) {
+    AllocGroup a = ags.get(ag);
+    for (Map.Entry<Long, long[]> c : a.chunks.entrySet()) {
+      if (c.getValue()[1] != 0) {
+        return c;
+      }
+    }
+    long cb = XfsMount.chunkBlocks(bs);
+    if (fdblocks < cb) {
+      return null; // a new chunk is charged to m_fdblocks: the set-aside is for other metadata
+    }
+    long[] got = allocInAg(a, a.agStart + headerBlocks, cb);
+    if (got == null) {
+      return null;
+    }
+    takeMeta(cb);
+    long start = nextAgino[ag];
+    nextAgino[ag] += InodeBuf.INODES_PER_CHUNK;
+    a.chunks.put(start, new long[] {got[0], -1L});
+    for (long k = 0; k < cb; k++) {
+      cil.newBlock(got[0] + k);
+    }
+    for (int i = 0; i < InodeBuf.INODES_PER_CHUNK; i++) {
+      cil.dirtyIno(((long) ag << 32) | (start + i));
+    }
+    return a.chunks.floorEntry(start);
   }
 
   /** The inode's dinode: {block, byte offset in it}, from its chunk in the inobt. */
@@ -621,11 +636,17 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
    * costs one inode item, as relogging an inode already in the CIL does.
    */
   private void logTimestampUpdates() {
+    int marked = 0;
     for (XfsInode ip : inodes.values()) {
       if (ip.timestampsUnlogged()) {
         count(Counter.TRANSACTIONS, 1);
         ip.timestampsLogged();
         cil.dirtyInode(ip, false);
+        // Each is a transaction of its own: a CIL grown past its share of the log is
+        // checkpointed before more join it.
+        if (++marked % 64 == 0 && cil.estimate() > log.maxCheckpointBlocks() / 4) {
+          cil.push();
+        }
       }
     }
   }

@@ -169,6 +169,41 @@ class LogRecoveryTest {
     }
   }
 
+  /**
+   * Timestamp-only changes to more inodes than one checkpoint can hold: the force splits them
+   * into several checkpoints (each inode's update is a transaction of its own).
+   */
+  @Test
+  void timestampUpdatesBeyondTheLogSplitIntoCheckpoints() {
+    XfsFixture f = new XfsFixture(8L << 20, false, "", "");
+    int n = 600;
+    for (int i = 0; i < n; i++) {
+      int fd = f.create("t" + i);
+      f.sys.pwriteBytes(fd, XfsFixture.pattern(100, i), 0);
+      f.sys.close(fd);
+    }
+    f.sys.sync();
+    f.m.clock().advance(java.time.Duration.ofSeconds(5));
+    long before = f.sb.log.checkpoints();
+    for (int i = 0; i < n; i++) {
+      int fd = f.sys.open("/mnt/t" + i, OpenFile.O_RDWR);
+      f.sys.pwriteBytes(fd, XfsFixture.pattern(100, i + 1), 0);
+      f.sys.close(fd);
+    }
+    long[] mtimes = new long[n];
+    for (int i = 0; i < n; i++) {
+      mtimes[i] = f.sys.stat("/mnt/t" + i).mtimeNanos();
+    }
+    f.sys.sync();
+    assertTrue(f.sb.log.checkpoints() - before > 2, "one checkpoint could not hold them all");
+    powerCut(f);
+    f.check();
+    for (int i = 0; i < n; i += 7) {
+      assertEquals(mtimes[i], f.sys.stat("/mnt/t" + i).mtimeNanos(), "t" + i);
+      assertArrayEquals(XfsFixture.pattern(100, i + 1), read(f, "t" + i));
+    }
+  }
+
   /** A metadata block with a bad CRC: fsck names it, and mount refuses with EUCLEAN naming it. */
   @Test
   void aBadCrcIsEucleanNamingTheBlockAndFsckNamesIt() {
