@@ -49,6 +49,8 @@ final class XfsInode extends Inode {
   /** The CIL sequence of the inode's last logged change, and whether it was more than times. */
   long cilSeq = -1;
   boolean cilData;
+  /** Open file descriptions of this inode (open minus release); guarded by the superblock. */
+  int openFiles;
   /** The generic write path's open mapping ({@link XfsAops}); guarded by {@code i_rwsem}. */
   XfsAops.@Nullable WriteChunk writeChunk;
 
@@ -276,11 +278,15 @@ final class XfsInode extends Inode {
     if (!isDirectory()) {
       throw Errno.ENOTDIR.exception();
     }
-    Long ino;
     synchronized (xsb) {
-      ino = entries.get(name);
+      Long ino = entries.get(name);
+      XfsInode child = ino == null ? null : xsb.inode(ino);
+      if (child != null) {
+        // A path walk may go on to change its times or attributes (utimes, chmod, chown).
+        xsb.touched(child);
+      }
+      return child;
     }
-    return ino == null ? null : xsb.inode(ino);
   }
 
   private XfsInode add(String name, FileType type, int mode) {
@@ -625,7 +631,19 @@ final class XfsInode extends Inode {
    * the IDIRTY_RELEASE heuristic.)
    */
   @Override
+  public void open(Task task, OpenFile file) {
+    synchronized (xsb) {
+      openFiles++;
+      xsb.touched(this);
+    }
+  }
+
+  @Override
   public void release(Task task, OpenFile file) {
+    synchronized (xsb) {
+      openFiles--;
+      xsb.touched(this);
+    }
     if (isDirectory() || !file.writable() || nlink() == 0) {
       return;
     }

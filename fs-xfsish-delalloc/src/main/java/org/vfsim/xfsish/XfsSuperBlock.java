@@ -69,6 +69,8 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
   private long resvInd;
   private final EnumMap<Counter, Long> counters = new EnumMap<>(Counter.class);
   private final List<SimulatedClock.Timer> timers = new ArrayList<>();
+  /** Inodes whose times may have moved since the last log force ({@link #touched}). */
+  private final java.util.Set<XfsInode> touched = new java.util.LinkedHashSet<>();
   final LogRecovery.Result recovery;
 
   XfsSuperBlock(MountContext ctx, XfsMount.Loaded l) {
@@ -111,6 +113,8 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     if (root == null || !root.isDirectory()) {
       throw Errno.EUCLEAN.exception("xfsish: no root directory (inode " + l.rootIno + ")");
     }
+    // No path walk looks the root up: it is always looked at.
+    touched.add(root);
     // Log recovery's unlinked-list processing: inodes with no links lose their blocks now.
     for (XfsInode ip : List.copyOf(inodes.values())) {
       if (ip.nlink() == 0) {
@@ -183,6 +187,7 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     long ino = ((long) ag << 32) | (chunk.getKey() + slot);
     XfsInode ip = new XfsInode(this, ino, type, mode);
     inodes.put(ino, ip);
+    touched.add(ip);
     cil.dirtyAgi(ag);
     logTx(2, ag, ip);
     return ip;
@@ -235,6 +240,7 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     if (inodes.remove(ip.ino()) == null) {
       return;
     }
+    touched.remove(ip);
     for (long b : ip.bmbt) {
       freeMeta(b);
     }
@@ -637,8 +643,8 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
    */
   private void logTimestampUpdates() {
     int marked = 0;
-    for (XfsInode ip : inodes.values()) {
-      if (ip.timestampsUnlogged()) {
+    for (XfsInode ip : List.copyOf(touched)) {
+      if (ip.timestampsUnlogged() && inodes.get(ip.ino()) == ip) {
         count(Counter.TRANSACTIONS, 1);
         ip.timestampsLogged();
         cil.dirtyInode(ip, false);
@@ -648,7 +654,18 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
           cil.push();
         }
       }
+      if (ip.openFiles == 0 && ip != root) {
+        touched.remove(ip);
+      }
     }
+  }
+
+  /**
+   * An inode whose times or attributes a syscall may change without calling into xfsish (it
+   * was opened, or a path walk found it): the next log force looks at it. Open ones stay.
+   */
+  synchronized void touched(XfsInode ip) {
+    touched.add(ip);
   }
 
   /** The AIL push: every logged buffer written in place, then flushed; the tail moves up. */
