@@ -107,6 +107,16 @@ final class XfsInode extends Inode {
 
   /** The on-disk inode's fields as they are now (the data fork's real records only). */
   InodeBuf.Dinode toDinode() {
+    InodeBuf.Dinode d = coreDinode();
+    d.extents = extents.copyWithout(State.DELAY);
+    d.entries = new TreeMap<>(entries);
+    d.bmbtBlocks = new ArrayList<>(bmbt);
+    d.dirBlocks = dir == null ? new ArrayList<>() : new ArrayList<>(dir.blocks);
+    return d;
+  }
+
+  /** The core fields only (no copies of the data fork or the entries). */
+  private InodeBuf.Dinode coreDinode() {
     InodeBuf.Dinode d = new InodeBuf.Dinode();
     d.ino = ino();
     d.type = type();
@@ -119,10 +129,6 @@ final class XfsInode extends Inode {
     d.mtime = mtimeNanos();
     d.ctime = ctimeNanos();
     d.preallocFlag = preallocFlag;
-    d.extents = extents.copyWithout(State.DELAY);
-    d.entries = new TreeMap<>(entries);
-    d.bmbtBlocks = new ArrayList<>(bmbt);
-    d.dirBlocks = dir == null ? new ArrayList<>() : new ArrayList<>(dir.blocks);
     return d;
   }
 
@@ -171,7 +177,7 @@ final class XfsInode extends Inode {
    * images that changed go to {@code items} through {@code cil}.
    */
   void encode(long lsn, long blkno, byte[] out, Cil cil, java.util.Map<Long, byte[]> items) {
-    InodeBuf.Dinode d = toDinode();
+    InodeBuf.Dinode d = coreDinode();
     int bs = xsb.bs;
     java.util.Map<Long, byte[]> images = new java.util.LinkedHashMap<>();
     byte[] fork;
