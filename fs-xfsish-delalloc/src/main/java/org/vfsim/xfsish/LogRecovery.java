@@ -118,6 +118,14 @@ final class LogRecovery {
         || tailSeq > seq || tailPos < 0 || tailPos >= logBlocks) {
       return null;
     }
+    // The commit record first (one block): only a checkpoint that has one is read through.
+    long cp = Math.floorMod(p + total - 1, logBlocks);
+    byte[] c = block(log, bs, cp);
+    ByteBuffer ch = XfsBuf.le(c);
+    if (!valid(c, XfsBuf.LOG_COMMIT_MAGIC, logStart + cp) || ch.getLong(XfsLog.COMMIT_SEQ) != seq
+        || ch.getInt(XfsLog.COMMIT_TOTAL) != total) {
+      return null;
+    }
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     for (long k = 0; k < total - 1; k++) {
       long q = Math.floorMod(p + k, logBlocks);
@@ -131,12 +139,7 @@ final class LogRecovery {
       }
       crc.update(b);
     }
-    long cp = Math.floorMod(p + total - 1, logBlocks);
-    byte[] c = block(log, bs, cp);
-    ByteBuffer ch = XfsBuf.le(c);
-    if (!valid(c, XfsBuf.LOG_COMMIT_MAGIC, logStart + cp) || ch.getLong(XfsLog.COMMIT_SEQ) != seq
-        || ch.getInt(XfsLog.COMMIT_TOTAL) != total
-        || ch.getInt(XfsLog.COMMIT_CRC) != (int) crc.getValue()) {
+    if (ch.getInt(XfsLog.COMMIT_CRC) != (int) crc.getValue()) {
       return null;
     }
     return new Checkpoint(seq, p, ndesc, nitems, nimages, tailSeq, tailPos);

@@ -53,7 +53,7 @@ final class XfsMount {
   }
 
   static long logBlocksFor(long dblocks, long agblocks) {
-    long want = Math.max(64, Math.min(dblocks / 128, 65536));
+    long want = Math.max(64, Math.min(dblocks / 128, 16384));
     return Math.min(want, Math.max(64, agblocks / 2));
   }
 

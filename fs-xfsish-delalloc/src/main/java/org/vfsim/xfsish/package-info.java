@@ -59,7 +59,7 @@
  * be shorter). Every AG starts with 8 header blocks: +0 the superblock (AG 0 only; unused
  * elsewhere), +1 the AGF, +2 the AGI, +3 the bnobt root, +4 the cntbt root, +5 the inobt root,
  * +6 and +7 unused. The log follows the headers of AG {@code agcount / 2}: {@code logblocks =
- * clamp(dblocks / 128, 64, 65536)}, at most half an AG. mkfs puts the root directory's inode
+ * clamp(dblocks / 128, 64, 16384)}, at most half an AG. mkfs puts the root directory's inode
  * chunk after the headers (and the log) of AG 0.
  *
  * <p><b>Block header</b> ({@link org.vfsim.xfsish.XfsBuf}): every metadata block but inode

@@ -137,6 +137,42 @@ class OnDiskFormatTest {
     assertArrayEquals(data, f.sys.preadBytes(r, data.length, 0), "a's fsynced data");
   }
 
+  /**
+   * What an fsync writes does not grow with the filesystem: the log blocks of 50 files
+   * created, written and fsynced are the same after 200 files as after 3,000 (the interim
+   * whole-image format wrote all of them every time).
+   */
+  @Test
+  void anFsyncCostsWhatItMakesDurableNotWhatTheFilesystemHolds() {
+    XfsFixture f = new XfsFixture(Configuration.defaults(), 1L << 30, true, "", "", 4096);
+    byte[] data = XfsFixture.pattern(16 << 10, 1);
+    long[] perBatch = new long[2];
+    int made = 0;
+    for (int round = 0; round < 2; round++) {
+      int upTo = round == 0 ? 200 : 3000;
+      for (; made < upTo; made++) {
+        int fd = f.create("d" + made / 1000 + "-" + made);
+        f.sys.pwriteBytes(fd, data, 0);
+        f.sys.fsync(fd);
+        f.sys.close(fd);
+      }
+      long before = f.sb.log.blocksWritten();
+      long metaBefore = f.dev.counters().metadataBlocksWritten();
+      for (int i = 0; i < 50; i++, made++) {
+        int fd = f.create("d" + made / 1000 + "-" + made);
+        f.sys.pwriteBytes(fd, data, 0);
+        f.sys.fsync(fd);
+        f.sys.close(fd);
+      }
+      perBatch[round] = f.sb.log.blocksWritten() - before;
+      long meta = f.dev.counters().metadataBlocksWritten() - metaBefore;
+      System.out.printf("after %d files: 50 fsyncs wrote %d log blocks, %d metadata blocks%n",
+          upTo, perBatch[round], meta);
+    }
+    assertTrue(perBatch[1] <= perBatch[0] * 1.25, perBatch[0] + " then " + perBatch[1]);
+    f.check();
+  }
+
   /** fsync of a file whose changes are all in the log already writes no log block. */
   @Test
   void fsyncOfAnInodeAlreadyLoggedPaysNothing() {
