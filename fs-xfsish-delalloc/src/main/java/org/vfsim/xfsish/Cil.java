@@ -263,7 +263,7 @@ final class Cil {
     if (ip == null) {
       InodeBuf.encodeFree(ino, blkno, di, 0);
     } else {
-      ip.encode(lsn, blkno, di, this, items);
+      InodeItem.format(ip, sb.bs, lsn, blkno, di, this, items);
     }
     if (fresh.contains(blkno) || InodeBuf.differs(di, 0, blk, off)) {
       System.arraycopy(di, 0, blk, off, InodeBuf.ISIZE);

@@ -116,7 +116,7 @@ final class XfsInode extends Inode {
   }
 
   /** The core fields only (no copies of the data fork or the entries). */
-  private InodeBuf.Dinode coreDinode() {
+  InodeBuf.Dinode coreDinode() {
     InodeBuf.Dinode d = new InodeBuf.Dinode();
     d.ino = ino();
     d.type = type();
@@ -170,63 +170,6 @@ final class XfsInode extends Inode {
 
   int forkRecords() {
     return forkIrecs().size();
-  }
-
-  /**
-   * Formats the dinode into {@code out} (512 bytes) for a checkpoint; bmbt and directory block
-   * images that changed go to {@code items} through {@code cil}.
-   */
-  void encode(long lsn, long blkno, byte[] out, Cil cil, java.util.Map<Long, byte[]> items) {
-    InodeBuf.Dinode d = coreDinode();
-    int bs = xsb.bs;
-    java.util.Map<Long, byte[]> images = new java.util.LinkedHashMap<>();
-    byte[] fork;
-    int format;
-    List<Irec> recs = forkIrecs();
-    long nblocks = bmbt.size();
-    for (Irec r : recs) {
-      nblocks += r.len();
-    }
-    if (isDirectory() && dir == null) {
-      format = InodeBuf.FMT_LOCAL;
-      fork = InodeBuf.encodeShortform(entries);
-    } else if (recs.size() <= InodeBuf.INLINE_EXTENTS) {
-      format = InodeBuf.FMT_EXTENTS;
-      fork = new byte[InodeBuf.LITERAL];
-      for (int k = 0; k < recs.size(); k++) {
-        Irec r = recs.get(k);
-        byte[] p = InodeBuf.packExtent(r.off(), r.start(), r.len(), r.state() == State.UNWRITTEN);
-        System.arraycopy(p, 0, fork, k * InodeBuf.EXTENT_BYTES, InodeBuf.EXTENT_BYTES);
-      }
-    } else {
-      format = InodeBuf.FMT_BTREE;
-      List<byte[]> packed = new ArrayList<>();
-      for (Irec r : recs) {
-        packed.add(InodeBuf.packExtent(r.off(), r.start(), r.len(),
-            r.state() == State.UNWRITTEN));
-      }
-      Btree.Built b = Btree.build(Btree.BMAP, bs, ino(), lsn, packed, bmbt,
-          InodeBuf.BMDR_ENTRIES);
-      images.putAll(b.images());
-      fork = new byte[InodeBuf.LITERAL];
-      java.nio.ByteBuffer h = XfsBuf.le(fork);
-      h.putShort(0, (short) b.rootLevel()).putShort(2, (short) b.rootEntries().size());
-      int at = 4;
-      for (byte[] e : b.rootEntries()) {
-        System.arraycopy(e, 0, fork, at, e.length);
-        at += e.length;
-      }
-    }
-    if (dir != null) {
-      for (int i : dir.dirty) {
-        images.put(dir.blocks.get(i), dir.encode(i, bs, ino(), lsn));
-      }
-      dir.dirty.clear();
-    }
-    cil.blockImages(images, items);
-    d.nblocks = nblocks;
-    InodeBuf.encode(d, format, format == InodeBuf.FMT_LOCAL ? 0 : recs.size(), fork, blkno, lsn,
-        out, 0);
   }
 
   int agno() {
@@ -310,7 +253,7 @@ final class XfsInode extends Inode {
       XfsInode child = xsb.newInode(this, type, mode);
       entries.put(name, child.ino());
       try {
-        xsb.dirAdded(this, name, child.ino());
+        Dir2.added(xsb, this, name, child.ino());
       } catch (RuntimeException e) {
         entries.remove(name);
         child.setNlink(0);
@@ -343,7 +286,7 @@ final class XfsInode extends Inode {
       if (ino == null) {
         throw Errno.ENOENT.exception(name);
       }
-      xsb.dirRemoved(this, name);
+      Dir2.removed(this, name);
       XfsInode child = xsb.inode(ino);
       if (child != null) {
         child.setNlink(child.nlink() - 1);
@@ -361,7 +304,7 @@ final class XfsInode extends Inode {
       if (ino == null) {
         throw Errno.ENOENT.exception(name);
       }
-      xsb.dirRemoved(this, name);
+      Dir2.removed(this, name);
       XfsInode child = xsb.inode(ino);
       setNlink(nlink() - 1);
       if (child != null) {
@@ -381,12 +324,12 @@ final class XfsInode extends Inode {
       if (ino == null) {
         throw Errno.ENOENT.exception(oldName);
       }
-      xsb.dirRemoved(this, oldName);
+      Dir2.removed(this, oldName);
       Long old = target.entries.put(newName, ino);
       if (old != null) {
-        xsb.dirReplaced(target, newName, ino);
+        Dir2.replaced(target, newName, ino);
       } else {
-        xsb.dirAdded(target, newName, ino);
+        Dir2.added(xsb, target, newName, ino);
       }
       XfsInode child = xsb.inode(ino);
       if (child != null && child.isDirectory() && target != this) {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.vfsim.block.IoKind;
 import org.vfsim.fs.FsckReport;
 import org.vfsim.syscall.ErrnoException;
@@ -19,6 +20,82 @@ import org.vfsim.syscall.ErrnoException;
  */
 final class XfsRepair {
   private XfsRepair() {}
+
+  /**
+   * The in-core model on its own: each AG's two free-space indexes agree; extent records are
+   * well formed and merged where XFS would have merged them; no block is both free and mapped,
+   * or mapped twice; {@code m_fdblocks} equals free (and busy) minus the delayed reservations
+   * and the set-aside, and those equal the sum of the delayed records.
+   */
+  static void checkInCore(XfsSuperBlock sb, FsckReport.Builder r) {
+    long agFree = 0;
+    for (int a = 0; a < sb.agcount; a++) {
+      sb.ag(a).check(r);
+      agFree += sb.ag(a).freeBlocks();
+    }
+    long mapped = 0;
+    long delay = 0;
+    long indlen = 0;
+    Map<Long, long[]> physical = new TreeMap<>();
+    for (XfsInode ip : sb.allInodes()) {
+      long ipDelay = 0;
+      ExtentMap.Irec prev = null;
+      for (ExtentMap.Irec e : ip.extents().all()) {
+        r.check(e.len() <= ExtentMap.MAXEXTLEN, "ino %d: record %s longer than MAXEXTLEN",
+            ip.ino(), e);
+        r.check(prev == null || prev.end() <= e.off(), "ino %d: records %s and %s overlap",
+            ip.ino(), prev, e);
+        r.check(prev == null || !ExtentMap.mergeable(prev, e),
+            "ino %d: records %s and %s not merged", ip.ino(), prev, e);
+        if (e.isDelay()) {
+          ipDelay += e.len();
+          indlen += e.indlen();
+        } else {
+          mapped += e.len();
+          r.check(e.start() >= 0 && e.start() + e.len() <= sb.dblocks,
+              "ino %d: %s past the device", ip.ino(), e);
+          long[] clash = physical.put(e.start(), new long[] {e.len(), ip.ino()});
+          r.check(clash == null, "ino %d: block %d mapped twice", ip.ino(), e.start());
+        }
+        prev = e;
+      }
+      delay += ipDelay;
+      r.check(ipDelay == ip.delayedBlocks(),
+          "ino %d: i_delayed_blks %d but delayed records sum to %d", ip.ino(),
+          ip.delayedBlocks(), ipDelay);
+    }
+    // Mapped extents must overlap neither each other nor free space.
+    long prevEnd = -1;
+    long prevIno = -1;
+    for (Map.Entry<Long, long[]> e : physical.entrySet()) {
+      r.check(e.getKey() >= prevEnd, "block %d mapped by ino %d and ino %d", e.getKey(),
+          e.getValue()[1], prevIno);
+      AllocGroup ag = sb.ag(sb.agOf(e.getKey()));
+      for (long[] f : ag.extents()) {
+        if (f[0] < e.getKey() + e.getValue()[0] && e.getKey() < f[0] + f[1]) {
+          r.problem("blocks %d+%d of ino %d are also free (%d+%d)", e.getKey(), e.getValue()[0],
+              e.getValue()[1], f[0], f[1]);
+          break;
+        }
+      }
+      prevEnd = Math.max(prevEnd, e.getKey() + e.getValue()[0]);
+      prevIno = e.getValue()[1];
+    }
+    XfsSuperBlock.Space sp = sb.space();
+    long resvData = sp.reservedData();
+    long resvInd = sp.reservedIndlen();
+    long fdblocks = sp.free();
+    long setAside = sb.setAside();
+    long busy = sb.busy.blocks();
+    r.check(delay == resvData, "delalloc data reservation %d but delayed records sum to %d",
+        resvData, delay);
+    r.check(indlen == resvInd, "indlen reservation %d but delayed records carry %d", resvInd,
+        indlen);
+    r.check(fdblocks == agFree + busy - resvData - resvInd - setAside,
+        "fdblocks %d != %d free + %d busy - %d reserved data - %d reserved indlen - %d set aside",
+        fdblocks, agFree, busy, resvData, resvInd, setAside);
+    r.check(fdblocks >= -setAside, "fdblocks below the set-aside: %d", fdblocks);
+  }
 
   /** One claim on a range of blocks. */
   private record Claim(long start, long len, String who) {}

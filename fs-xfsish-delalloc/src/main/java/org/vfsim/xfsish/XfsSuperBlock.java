@@ -361,49 +361,6 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     }
   }
 
-  // ---- directories -----------------------------------------------------------------------------
-
-  /**
-   * An entry was added to {@code dir}'s map: shortform while it fits in the inode, else into
-   * a directory block with room (a new one near the inode if none has).
-   */
-  synchronized void dirAdded(XfsInode dir, String name, long ino) {
-    if (dir.dir == null) {
-      if (InodeBuf.sfSize(dir.entriesView()) <= InodeBuf.LITERAL) {
-        return;
-      }
-      // xfs_dir2_sf_to_block: every entry moves into blocks.
-      dir.dir = new DirBlocks(bs);
-      for (Map.Entry<String, Long> e : dir.entriesView().entrySet()) {
-        placeEntry(dir, e.getKey(), e.getValue());
-      }
-    } else {
-      placeEntry(dir, name, ino);
-    }
-    fitBmbt(dir);
-  }
-
-  private void placeEntry(XfsInode dir, String name, long ino) {
-    int blk = dir.dir.fit(name);
-    if (blk < 0) {
-      dir.dir.addBlock(allocMeta(dir.agno(), inodeLocation(dir.ino())[0]));
-      blk = dir.dir.blocks.size() - 1;
-    }
-    dir.dir.add(blk, name, ino);
-  }
-
-  synchronized void dirRemoved(XfsInode dir, String name) {
-    if (dir.dir != null) {
-      dir.dir.remove(name);
-    }
-  }
-
-  synchronized void dirReplaced(XfsInode dir, String name, long ino) {
-    if (dir.dir != null) {
-      dir.dir.rename(name, ino);
-    }
-  }
-
   // ---- space accounting ----------------------------------------------------------------------
 
   AllocGroup ag(int agno) {
@@ -794,66 +751,7 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
 
   private FsckReport fsckLocked() {
     FsckReport.Builder r = new FsckReport.Builder();
-    long agFree = 0;
-    TreeMap<Long, String> owner = new TreeMap<>();
-    for (AllocGroup ag : ags) {
-      ag.check(r);
-      agFree += ag.freeBlocks();
-      for (long[] e : ag.extents()) {
-        owner.put(e[0], "free:" + e[1]);
-      }
-    }
-    long mapped = 0;
-    long delay = 0;
-    long indlen = 0;
-    Map<Long, long[]> physical = new TreeMap<>();
-    for (XfsInode ip : inodes.values()) {
-      long ipDelay = 0;
-      ExtentMap.Irec prev = null;
-      for (ExtentMap.Irec e : ip.extents().all()) {
-        r.check(e.len() <= ExtentMap.MAXEXTLEN, "ino %d: record %s longer than MAXEXTLEN", ip.ino(), e);
-        r.check(prev == null || prev.end() <= e.off(), "ino %d: records %s and %s overlap", ip.ino(), prev, e);
-        r.check(prev == null || !ExtentMap.mergeable(prev, e), "ino %d: records %s and %s not merged",
-            ip.ino(), prev, e);
-        if (e.isDelay()) {
-          ipDelay += e.len();
-          indlen += e.indlen();
-        } else {
-          mapped += e.len();
-          r.check(e.start() >= 0 && e.start() + e.len() <= dblocks, "ino %d: %s past the device", ip.ino(), e);
-          long[] clash = physical.put(e.start(), new long[] {e.len(), ip.ino()});
-          r.check(clash == null, "ino %d: block %d mapped twice", ip.ino(), e.start());
-        }
-        prev = e;
-      }
-      delay += ipDelay;
-      r.check(ipDelay == ip.delayedBlocks(), "ino %d: i_delayed_blks %d but delayed records sum to %d",
-          ip.ino(), ip.delayedBlocks(), ipDelay);
-    }
-    // Mapped extents must overlap neither each other nor free space.
-    long prevEnd = -1;
-    long prevIno = -1;
-    for (Map.Entry<Long, long[]> e : physical.entrySet()) {
-      r.check(e.getKey() >= prevEnd, "block %d mapped by ino %d and ino %d", e.getKey(),
-          e.getValue()[1], prevIno);
-      AllocGroup ag = ags.get(agOf(e.getKey()));
-      for (long[] f : ag.extents()) {
-        if (f[0] < e.getKey() + e.getValue()[0] && e.getKey() < f[0] + f[1]) {
-          r.problem("blocks %d+%d of ino %d are also free (%d+%d)", e.getKey(), e.getValue()[0],
-              e.getValue()[1], f[0], f[1]);
-          break;
-        }
-      }
-      prevEnd = Math.max(prevEnd, e.getKey() + e.getValue()[0]);
-      prevIno = e.getValue()[1];
-    }
-    r.check(delay == resvData, "delalloc data reservation %d but delayed records sum to %d",
-        resvData, delay);
-    r.check(indlen == resvInd, "indlen reservation %d but delayed records carry %d", resvInd, indlen);
-    r.check(fdblocks == agFree + busy.blocks() - resvData - resvInd - setAside(),
-        "fdblocks %d != %d free + %d busy - %d reserved data - %d reserved indlen - %d set aside",
-        fdblocks, agFree, busy.blocks(), resvData, resvInd, setAside());
-    r.check(fdblocks >= -setAside(), "fdblocks below the set-aside: %d", fdblocks);
+    XfsRepair.checkInCore(this, r);
     XfsRepair.check(this, r);
     return r.build();
   }
