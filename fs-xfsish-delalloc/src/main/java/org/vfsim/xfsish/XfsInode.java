@@ -336,6 +336,11 @@ final class XfsInode extends Inode {
         setNlink(nlink() - 1);
         target.setNlink(target.nlink() + 1);
       }
+      if (child != null) {
+        // xfs_rename logs the source inode with a new ctime: an fsync of it forces the log.
+        child.touchCtime();
+        xsb.logTx(1, child.agno(), child);
+      }
       xsb.logTx(3, agno(), this);
       if (target != this) {
         xsb.logTx(1, target.agno(), target);
