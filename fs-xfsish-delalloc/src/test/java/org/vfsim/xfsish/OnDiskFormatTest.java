@@ -34,7 +34,7 @@ class OnDiskFormatTest {
 
   /** mkfs, files and directories, sync, a remount from the device alone: all there, fsck clean. */
   @ParameterizedTest(name = "{0}-byte blocks")
-  @ValueSource(ints = {1024, 2048, 4096})
+  @ValueSource(ints = {512, 1024, 2048, 4096})
   void mkfsAndMountRoundTrip(int bs) {
     XfsFixture f = fixture(bs);
     f.sys.mkdir("/mnt/d", 0755);
