@@ -119,19 +119,22 @@ final class Btree {
   static List<byte[]> read(Kind k, int bs, LongFunction<byte[]> reader, long owner,
       long rootBlock, int rootLevel, List<byte[]> rootEntries, List<Long> blocksOut) {
     List<byte[]> out = new ArrayList<>();
+    java.util.TreeMap<Integer, List<Long>> byLevel = new java.util.TreeMap<>();
     if (rootBlock >= 0) {
-      walk(k, bs, reader, owner, rootBlock, -1, out, blocksOut, true);
+      walk(k, bs, reader, owner, rootBlock, -1, out, byLevel, true);
     } else {
       for (byte[] e : rootEntries) {
         long ptr = XfsBuf.le(e).getLong(k.recSize());
-        walk(k, bs, reader, owner, ptr, rootLevel - 1, out, blocksOut, false);
+        walk(k, bs, reader, owner, ptr, rootLevel - 1, out, byLevel, false);
       }
     }
+    // The order build() uses: leaves left to right, then each level up.
+    byLevel.values().forEach(blocksOut::addAll);
     return out;
   }
 
   private static void walk(Kind k, int bs, LongFunction<byte[]> reader, long owner, long blkno,
-      int level, List<byte[]> out, List<Long> blocksOut, boolean root) {
+      int level, List<byte[]> out, java.util.Map<Integer, List<Long>> blocksOut, boolean root) {
     byte[] b = reader.apply(blkno);
     XfsBuf.verify(b, k.magic(), blkno, owner, k.name());
     ByteBuffer h = XfsBuf.le(b);
@@ -145,7 +148,7 @@ final class Btree {
       throw XfsBuf.corrupt(blkno, k.name(), "holds " + n + " records, at most " + cap + " fit");
     }
     if (!root) {
-      blocksOut.add(blkno);
+      blocksOut.computeIfAbsent(lv, x -> new ArrayList<>()).add(blkno);
     }
     int size = lv == 0 ? k.recSize() : k.recSize() + PTR;
     for (int i = 0; i < n; i++) {
