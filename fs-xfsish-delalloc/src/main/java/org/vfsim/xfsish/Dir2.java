@@ -22,13 +22,61 @@ final class Dir2 {
       }
       // xfs_dir2_sf_to_block: every entry moves into blocks.
       dir.dir = new DirBlocks(sb.bs);
-      for (Map.Entry<String, Long> e : dir.entriesView().entrySet()) {
-        placeEntry(sb, dir, e.getKey(), e.getValue());
+      try {
+        for (Map.Entry<String, Long> e : dir.entriesView().entrySet()) {
+          placeEntry(sb, dir, e.getKey(), e.getValue());
+        }
+      } catch (RuntimeException e) {
+        // Never left half-converted: back to shortform, the blocks taken so far freed.
+        for (long b : dir.dir.blocks) {
+          sb.freeMeta(b);
+        }
+        dir.dir = null;
+        throw e;
       }
     } else {
       placeEntry(sb, dir, name, ino);
     }
     sb.fitBmbt(dir);
+  }
+
+  /**
+   * The worst-case new blocks that adding {@code name} to {@code dir} takes: directory blocks
+   * (all of them when it is the entry that moves a shortform directory into blocks) and bmbt
+   * blocks for their extents. XFS reserves this much when the transaction starts
+   * ({@code XFS_DIRENTER_SPACE_RES}) so that an ENOSPC comes before anything changes.
+   */
+  static long blocksNeeded(XfsSuperBlock sb, XfsInode dir, String name) {
+    long newBlocks;
+    if (dir.dir == null) {
+      java.util.TreeMap<String, Long> after = new java.util.TreeMap<>(dir.entriesView());
+      after.put(name, 0L);
+      if (InodeBuf.sfSize(after) <= InodeBuf.LITERAL) {
+        return 0;
+      }
+      // Pack as placeEntry will: a new block whenever no existing one has room.
+      DirBlocks trial = new DirBlocks(sb.bs);
+      newBlocks = 0;
+      for (Map.Entry<String, Long> e : after.entrySet()) {
+        int blk = trial.fit(e.getKey());
+        if (blk < 0) {
+          trial.addBlock(-1);
+          blk = trial.blocks.size() - 1;
+          newBlocks++;
+        }
+        trial.add(blk, e.getKey(), e.getValue());
+      }
+    } else {
+      newBlocks = dir.dir.fit(name) < 0 ? 1 : 0;
+    }
+    if (newBlocks == 0) {
+      return 0;
+    }
+    // Worst case: every new block is an extent of its own.
+    int records = dir.forkRecords() + (int) newBlocks;
+    int bmbt = records <= InodeBuf.INLINE_EXTENTS ? 0
+        : Btree.blocksNeeded(Btree.BMAP, sb.bs, records, InodeBuf.BMDR_ENTRIES);
+    return newBlocks + Math.max(0, bmbt - dir.bmbt.size());
   }
 
   private static void placeEntry(XfsSuperBlock sb, XfsInode dir, String name, long ino) {

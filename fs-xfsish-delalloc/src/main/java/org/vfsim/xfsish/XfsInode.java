@@ -250,6 +250,9 @@ final class XfsInode extends Inode {
       if (entries.containsKey(name)) {
         throw Errno.EEXIST.exception(name);
       }
+      // XFS_CREATE_SPACE_RES: the chunk (if no inode is free) and the directory's new blocks.
+      xsb.transReserve((xsb.needsInodeChunk() ? XfsMount.chunkBlocks(xsb.bs) : 0)
+          + Dir2.blocksNeeded(xsb, this, name), "create");
       XfsInode child = xsb.newInode(this, type, mode);
       entries.put(name, child.ino());
       try {
@@ -320,10 +323,14 @@ final class XfsInode extends Inode {
     XfsInode target = (XfsInode) newDir;
     xsb.transBegin();
     synchronized (xsb) {
-      Long ino = entries.remove(oldName);
-      if (ino == null) {
+      if (!entries.containsKey(oldName)) {
         throw Errno.ENOENT.exception(oldName);
       }
+      if (!target.entries.containsKey(newName)) {
+        // XFS_RENAME_SPACE_RES: the target directory's new blocks, before anything changes.
+        xsb.transReserve(Dir2.blocksNeeded(xsb, target, newName), "rename");
+      }
+      Long ino = entries.remove(oldName);
       Dir2.removed(this, oldName);
       Long old = target.entries.put(newName, ino);
       if (old != null) {

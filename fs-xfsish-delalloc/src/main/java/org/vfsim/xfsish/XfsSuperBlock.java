@@ -224,6 +224,31 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     return a.chunks.floorEntry(start);
   }
 
+  /** Whether a new inode needs a new chunk: no chunk in any AG has a free inode. */
+  synchronized boolean needsInodeChunk() {
+    for (AllocGroup a : ags) {
+      for (long[] c : a.chunks.values()) {
+        if (c[1] != 0) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@code xfs_trans_reserve}'s block reservation: a transaction that may take up to {@code n}
+   * new blocks starts only if {@code m_fdblocks} (not the set-aside) holds them, so that it
+   * fails with ENOSPC before changing anything rather than half-way through. Called with the
+   * monitor held, so no other transaction can take the blocks before this one allocates them.
+   */
+  synchronized void transReserve(long n, String what) {
+    if (n > 0 && fdblocks < n) {
+      throw Errno.ENOSPC.exception("xfsish: " + what + " needs up to " + n + " blocks, "
+          + Math.max(0, fdblocks) + " free");
+    }
+  }
+
   /** The inode's dinode: {block, byte offset in it}, from its chunk in the inobt. */
   synchronized long[] inodeLocation(long ino) {
     AllocGroup a = ags.get((int) (ino >>> 32));
