@@ -28,7 +28,7 @@ import org.vfsim.xfsish.ExtentMap.State;
 final class XfsInode extends Inode {
   private final XfsSuperBlock xsb;
   private final ExtentMap extents;
-  private final TreeMap<String, Long> entries;
+  final TreeMap<String, Long> entries;
   /** {@code i_delayed_blks}. */
   long delayed;
   /** {@code di_size}: what the log says the size is. */
@@ -239,36 +239,7 @@ final class XfsInode extends Inode {
   }
 
   private XfsInode add(String name, FileType type, int mode) {
-    if (!isDirectory()) {
-      throw Errno.ENOTDIR.exception();
-    }
-    if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
-      throw Errno.ENAMETOOLONG.exception(name);
-    }
-    xsb.transBegin();
-    synchronized (xsb) {
-      if (entries.containsKey(name)) {
-        throw Errno.EEXIST.exception(name);
-      }
-      // XFS_CREATE_SPACE_RES: the chunk (if no inode is free) and the directory's new blocks.
-      xsb.transReserve((xsb.needsInodeChunk() ? XfsMount.chunkBlocks(xsb.bs) : 0)
-          + Dir2.blocksNeeded(xsb, this, name), "create");
-      XfsInode child = xsb.newInode(this, type, mode);
-      entries.put(name, child.ino());
-      try {
-        Dir2.added(xsb, this, name, child.ino());
-      } catch (RuntimeException e) {
-        entries.remove(name);
-        child.setNlink(0);
-        xsb.forget(child);
-        throw e;
-      }
-      if (type == FileType.DIRECTORY) {
-        setNlink(nlink() + 1);
-      }
-      xsb.logTx(1, agno(), this);
-      return child;
-    }
+    return XfsNamespace.create(xsb, this, name, type, mode);
   }
 
   @Override
@@ -283,76 +254,17 @@ final class XfsInode extends Inode {
 
   @Override
   public void unlink(Task task, String name) {
-    xsb.transBegin();
-    synchronized (xsb) {
-      Long ino = entries.remove(name);
-      if (ino == null) {
-        throw Errno.ENOENT.exception(name);
-      }
-      Dir2.removed(this, name);
-      XfsInode child = xsb.inode(ino);
-      if (child != null) {
-        child.setNlink(child.nlink() - 1);
-        xsb.logTx(1, child.agno(), child);
-      }
-      xsb.logTx(2, agno(), this);
-    }
+    XfsNamespace.unlink(xsb, this, name);
   }
 
   @Override
   public void rmdir(Task task, String name) {
-    xsb.transBegin();
-    synchronized (xsb) {
-      Long ino = entries.remove(name);
-      if (ino == null) {
-        throw Errno.ENOENT.exception(name);
-      }
-      Dir2.removed(this, name);
-      XfsInode child = xsb.inode(ino);
-      setNlink(nlink() - 1);
-      if (child != null) {
-        child.setNlink(0);
-        xsb.forget(child);
-      }
-      xsb.logTx(2, agno(), this);
-    }
+    XfsNamespace.rmdir(xsb, this, name);
   }
 
   @Override
   public void rename(Task task, String oldName, Inode newDir, String newName) {
-    XfsInode target = (XfsInode) newDir;
-    xsb.transBegin();
-    synchronized (xsb) {
-      if (!entries.containsKey(oldName)) {
-        throw Errno.ENOENT.exception(oldName);
-      }
-      if (!target.entries.containsKey(newName)) {
-        // XFS_RENAME_SPACE_RES: the target directory's new blocks, before anything changes.
-        xsb.transReserve(Dir2.blocksNeeded(xsb, target, newName), "rename");
-      }
-      Long ino = entries.remove(oldName);
-      Dir2.removed(this, oldName);
-      Long old = target.entries.put(newName, ino);
-      if (old != null) {
-        Dir2.replaced(target, newName, ino);
-      } else {
-        Dir2.added(xsb, target, newName, ino);
-      }
-      XfsInode child = xsb.inode(ino);
-      if (child != null && child.isDirectory() && target != this) {
-        setNlink(nlink() - 1);
-        target.setNlink(target.nlink() + 1);
-      }
-      if (child != null) {
-        // xfs_rename logs the source inode with a new ctime: an fsync of it forces the log.
-        child.touchCtime();
-        xsb.logTx(1, child.agno(), child);
-      }
-      xsb.logTx(3, agno(), this);
-      if (target != this) {
-        xsb.logTx(1, target.agno(), target);
-      }
-    }
+    XfsNamespace.rename(xsb, this, oldName, (XfsInode) newDir, newName);
   }
 
   @Override

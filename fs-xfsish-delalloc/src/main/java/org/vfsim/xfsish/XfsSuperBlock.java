@@ -50,10 +50,9 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
   final int headerBlocks;
   final long logStart;
   final long logBlocks;
-  private int agRotor;
-  private final List<AllocGroup> ags;
+  final List<AllocGroup> ags;
   final long[] nextAgino;
-  private final Map<Long, XfsInode> inodes = new TreeMap<>();
+  final Map<Long, XfsInode> inodes = new TreeMap<>();
   private final XfsInode root;
 
   final long allocsizeBlocks;
@@ -61,6 +60,7 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
   final boolean unwrittenMode;
   final boolean genericWritePath;
   final Bmap bmap;
+  final XfsIalloc ialloc = new XfsIalloc(this);
 
   /** {@code m_fdblocks}: free blocks not reserved by delayed allocation. */
   private long fdblocks;
@@ -69,7 +69,7 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
   private final EnumMap<Counter, Long> counters = new EnumMap<>(Counter.class);
   private final List<SimulatedClock.Timer> timers = new ArrayList<>();
   /** Inodes whose times may have moved since the last log force ({@link #touched}). */
-  private final java.util.Set<XfsInode> touched = new java.util.LinkedHashSet<>();
+  final java.util.Set<XfsInode> touched = new java.util.LinkedHashSet<>();
   final LogRecovery.Result recovery;
 
   XfsSuperBlock(MountContext ctx, XfsMount.Loaded l) {
@@ -162,78 +162,13 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     return inodes.get(ino);
   }
 
-  /**
-   * {@code xfs_dialloc}: a new inode. Files go in their directory's AG; new directories rotate
-   * across AGs ({@code m_agirotor}) so that directory trees spread out. A free inode in an
-   * existing chunk is reused, lowest first; otherwise a new 64-inode chunk is allocated near
-   * the start of the AG ({@code xfs_ialloc_ag_alloc}), or ENOSPC.
-   */
+  /** {@code xfs_dialloc}: see {@link XfsIalloc#newInode}. */
   synchronized XfsInode newInode(XfsInode parent, FileType type, int mode) {
-    int first = type == FileType.DIRECTORY ? (agRotor++ % agcount) : parent.agno();
-    Map.Entry<Long, long[]> chunk = null;
-    int ag = first;
-    // xfs_dialloc: a free inode or a new chunk in the preferred AG, else in the next ones.
-    for (int i = 0; i < agcount && chunk == null; i++) {
-      ag = (first + i) % agcount;
-      chunk = freeInodeChunk(ag);
-    }
-    if (chunk == null) {
-      throw Errno.ENOSPC.exception("no space for an inode chunk");
-    }
-    long[] c = chunk.getValue();
-    int slot = Long.numberOfTrailingZeros(c[1]);
-    c[1] &= ~(1L << slot);
-    long ino = ((long) ag << 32) | (chunk.getKey() + slot);
-    XfsInode ip = new XfsInode(this, ino, type, mode);
-    inodes.put(ino, ip);
-    touched.add(ip);
-    cil.dirtyAgi(ag);
-    logTx(2, ag, ip);
-    return ip;
+    return ialloc.newInode(parent, type, mode);
   }
 
-  /**
-   * A chunk of AG {@code ag} with a free inode: an existing one, or a new 64-inode chunk near
-   * the start of the AG ({@code xfs_ialloc_ag_alloc}); null if the AG has no room for one.
-   */
-  private Map.@Nullable Entry<Long, long[]> freeInodeChunk(int ag) {
-    AllocGroup a = ags.get(ag);
-    for (Map.Entry<Long, long[]> c : a.chunks.entrySet()) {
-      if (c.getValue()[1] != 0) {
-        return c;
-      }
-    }
-    long cb = XfsMount.chunkBlocks(bs);
-    if (fdblocks < cb) {
-      return null; // a new chunk is charged to m_fdblocks: the set-aside is for other metadata
-    }
-    long[] got = allocInAg(a, a.agStart + headerBlocks, cb);
-    if (got == null) {
-      return null;
-    }
-    takeMeta(cb);
-    long start = nextAgino[ag];
-    nextAgino[ag] += InodeBuf.INODES_PER_CHUNK;
-    a.chunks.put(start, new long[] {got[0], -1L});
-    for (long k = 0; k < cb; k++) {
-      cil.newBlock(got[0] + k);
-    }
-    for (int i = 0; i < InodeBuf.INODES_PER_CHUNK; i++) {
-      cil.dirtyIno(((long) ag << 32) | (start + i));
-    }
-    return a.chunks.floorEntry(start);
-  }
-
-  /** Whether a new inode needs a new chunk: no chunk in any AG has a free inode. */
   synchronized boolean needsInodeChunk() {
-    for (AllocGroup a : ags) {
-      for (long[] c : a.chunks.values()) {
-        if (c[1] != 0) {
-          return false;
-        }
-      }
-    }
-    return true;
+    return ialloc.needsInodeChunk();
   }
 
   /**
@@ -249,39 +184,12 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     }
   }
 
-  /** The inode's dinode: {block, byte offset in it}, from its chunk in the inobt. */
   synchronized long[] inodeLocation(long ino) {
-    AllocGroup a = ags.get((int) (ino >>> 32));
-    long agino = ino & 0xffffffffL;
-    Map.Entry<Long, long[]> c = a.chunks.floorEntry(agino);
-    long idx = agino - c.getKey();
-    long byteOff = idx * InodeBuf.ISIZE;
-    return new long[] {c.getValue()[0] + byteOff / bs, byteOff % bs};
+    return ialloc.inodeLocation(ino);
   }
 
-  /** The inode is gone: its dinode becomes free, its bmbt and directory blocks are freed. */
   synchronized void forget(XfsInode ip) {
-    if (inodes.remove(ip.ino()) == null) {
-      return;
-    }
-    touched.remove(ip);
-    for (long b : ip.bmbt) {
-      freeMeta(b);
-    }
-    ip.bmbt.clear();
-    if (ip.dir != null) {
-      for (long b : ip.dir.blocks) {
-        freeMeta(b);
-      }
-      ip.dir = null;
-    }
-    AllocGroup a = ags.get(ip.agno());
-    long agino = ip.ino() & 0xffffffffL;
-    Map.Entry<Long, long[]> c = a.chunks.floorEntry(agino);
-    c.getValue()[1] |= 1L << (agino - c.getKey());
-    cil.dirtyAgi(ip.agno());
-    cil.dirtyIno(ip.ino());
-    count(Counter.TRANSACTIONS, 1);
+    ialloc.forget(ip);
   }
 
   synchronized List<XfsInode> allInodes() {
