@@ -28,7 +28,7 @@ class XfsAops implements AddressSpaceOperations {
   static void clearSpace(Task task, XfsSuperBlock sb, XfsInode self) {
     sb.count(Counter.ENOSPC_RETRIES, 1);
     sb.machine().pageCache().syncAll(task); // xfs_flush_inodes
-    sb.blockgcScan(task, true, self);
+    XfsIcache.blockgcScan(sb, task, true, self);
   }
 
   @Override

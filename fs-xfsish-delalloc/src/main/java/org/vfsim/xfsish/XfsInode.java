@@ -7,7 +7,6 @@ import org.jspecify.annotations.Nullable;
 import org.vfsim.block.IoKind;
 import org.vfsim.fs.AddressSpaceOperations;
 import org.vfsim.fs.DirEntry;
-import org.vfsim.fs.FallocMode;
 import org.vfsim.fs.FiemapExtent;
 import org.vfsim.fs.FileType;
 import org.vfsim.fs.Inode;
@@ -33,7 +32,7 @@ final class XfsInode extends Inode {
   long delayed;
   /** {@code di_size}: what the log says the size is. */
   long diskSize;
-  private boolean preallocFlag;
+  boolean preallocFlag;
   private boolean dirtyRelease;
   /** di_mtime and di_ctime as last committed to the log (see {@link #timestampsUnlogged}). */
   private long loggedMtime;
@@ -53,6 +52,10 @@ final class XfsInode extends Inode {
   int openFiles;
   /** The generic write path's open mapping ({@link XfsAops}); guarded by {@code i_rwsem}. */
   XfsAops.@Nullable WriteChunk writeChunk;
+
+  XfsSuperBlock sb() {
+    return xsb;
+  }
 
   XfsInode(XfsSuperBlock sb, long ino, FileType type, int mode) {
     super(sb, ino, type, mode);
@@ -286,7 +289,7 @@ final class XfsInode extends Inode {
 
   // ---- page helpers --------------------------------------------------------------------------
 
-  private PageCache cache() {
+  PageCache cache() {
     return xsb.machine().pageCache();
   }
 
@@ -441,47 +444,7 @@ final class XfsInode extends Inode {
   /** {@code xfs_file_fallocate}: allocate (unwritten), keep size, punch hole, zero range. */
   @Override
   public void fallocate(Task task, int mode, long offset, long len) {
-    int unsupported = FallocMode.COLLAPSE_RANGE | FallocMode.INSERT_RANGE | FallocMode.UNSHARE_RANGE;
-    if ((mode & unsupported) != 0) {
-      throw Errno.EOPNOTSUPP.exception("fallocate mode " + mode);
-    }
-    long end = offset + len;
-    int bs = xsb.bs;
-    xsb.transBegin();
-    if ((mode & FallocMode.PUNCH_HOLE) != 0) {
-      punch(task, offset, end);
-      return;
-    }
-    if ((mode & FallocMode.ZERO_RANGE) != 0) {
-      punch(task, offset, end);
-    }
-    xsb.bmap.allocateRange(task, this, offset / bs, (end + bs - 1) / bs);
-    synchronized (xsb) {
-      preallocFlag = true;
-      xsb.logTx(1, agno(), this);
-    }
-    if ((mode & FallocMode.KEEP_SIZE) == 0 && end > size()) {
-      setattrSize(task, end);
-    }
-  }
-
-  /** {@code xfs_free_file_space}: flush, zero the partial blocks, drop the whole ones. */
-  private void punch(Task task, long offset, long end) {
-    int bs = xsb.bs;
-    cache().writeAndWait(task, mapping(), offset, end - 1);
-    long firstWhole = (offset + bs - 1) / bs;
-    long lastWhole = end / bs;
-    long size = size();
-    if (firstWhole > lastWhole) {
-      zeroPartial(task, offset, Math.min(end, size));
-      return;
-    }
-    zeroPartial(task, offset, Math.min(firstWhole * bs, size));
-    zeroPartial(task, Math.max(lastWhole * bs, offset), Math.min(end, size));
-    if (lastWhole > firstWhole) {
-      cache().truncateRange(task, mapping(), firstWhole * bs, lastWhole * bs - 1);
-      xsb.bmap.freeRange(this, firstWhole, lastWhole);
-    }
+    XfsFile.fallocate(this, task, mode, offset, len);
   }
 
   /**
@@ -490,10 +453,7 @@ final class XfsInode extends Inode {
    */
   @Override
   public void fsync(Task task, long start, long end, boolean datasync) {
-    if (!xsb.fsyncForce(this, datasync)) {
-      // Nothing of this inode left to log: the data written still needs the cache flushed.
-      xsb.dev.flush();
-    }
+    XfsFile.fsync(this, datasync);
   }
 
   /**

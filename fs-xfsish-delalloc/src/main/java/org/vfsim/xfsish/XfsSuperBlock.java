@@ -129,7 +129,7 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     }));
     timers.add(clock.scheduleAtFixedRate(BLOCKGC, () -> {
       if (stillMounted()) {
-        blockgcScan(machine().kernelTask(), false, null);
+        XfsIcache.blockgcScan(this, machine().kernelTask(), false, null);
       }
     }));
   }
@@ -588,40 +588,6 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     for (SimulatedClock.Timer t : timers) {
       t.cancel();
     }
-  }
-
-  // ---- EOF block trimming --------------------------------------------------------------------
-
-  /**
-   * The blockgc scan ({@code xfs_blockgc_free_space}): frees post-EOF blocks of every file that
-   * may lose them. The background scan skips files with dirty pages; both skip files whose
-   * {@code i_rwsem} is busy (a write in flight owns its post-EOF reservation) and fallocated
-   * files. {@code self} is a file whose {@code i_rwsem} the caller already holds.
-   */
-  long blockgcScan(Task task, boolean sync, @Nullable XfsInode self) {
-    count(Counter.BLOCKGC_RUNS, 1);
-    long freed = 0;
-    for (XfsInode ip : allInodes()) {
-      if (ip.isDirectory() || ip.preallocFlag()) {
-        continue;
-      }
-      if (!sync && ip.mapping().nrDirty() > 0) {
-        continue;
-      }
-      if (ip == self) {
-        freed += bmap.freeEofBlocks(ip);
-        continue;
-      }
-      if (!ip.rwsem().tryLock(task)) {
-        continue;
-      }
-      try {
-        freed += bmap.freeEofBlocks(ip);
-      } finally {
-        ip.rwsem().unlock(task);
-      }
-    }
-    return freed;
   }
 
   // ---- reporting -----------------------------------------------------------------------------
