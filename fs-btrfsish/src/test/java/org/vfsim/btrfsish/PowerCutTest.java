@@ -82,6 +82,27 @@ class PowerCutTest {
     r.assertClean();
   }
 
+  /**
+   * The mount a power cut replaced never commits again: its transaction kthread died with the
+   * old kernel. (It retires itself when its timer finds the machine no longer mounts it; the
+   * type keeps nothing per mount, so a long crash run does not hold every state's machine.)
+   */
+  @Test
+  void theMountAPowerCutReplacedCommitsNothingMore() {
+    Rig r = new Rig("commit=5");
+    BtrfsFs old = r.fs();
+    r.sys.close(r.create("/mnt/never")); // only in the old mount's running transaction
+    reboot(r);
+    BtrfsFs fresh = r.fs();
+    r.m.clock().advance(Duration.ofSeconds(11)); // both timers would fire twice
+    assertTrue(old.dead, "the replaced mount retired");
+    assertTrue(!fresh.dead, "the new mount lives");
+    Syscalls after = reboot(r);
+    ErrnoException e = assertThrows(ErrnoException.class, () -> after.open("/mnt/never", 0));
+    assertEquals(Errno.ENOENT, e.errno(), "the old mount committed after the power cut");
+    r.assertClean();
+  }
+
   @Test
   void fsyncAfterOverwriteKeepsOldExtentsSafeUntilCommit() {
     Rig r = new Rig("");
