@@ -74,7 +74,8 @@ final class CrashCommand implements Callable<Integer> {
   Path replay;
 
   @Option(names = "--replay-dir", paramLabel = "DIR", defaultValue = "crash-replays",
-      description = "where violations' replay files go (default: ${DEFAULT-VALUE})")
+      description = "where violations' replay files go, as FS-WORKLOAD-SEED-N.replay"
+          + " (default: ${DEFAULT-VALUE})")
   Path replayDir;
 
   CrashCommand(CliContext ctx) {
@@ -154,7 +155,9 @@ final class CrashCommand implements Callable<Integer> {
     out.println("VIOLATION #" + n + ": " + v.describe().replace("\n", "\n  "));
     try {
       Files.createDirectories(replayDir);
-      Path file = replayDir.resolve(v.fs() + "-" + seed + "-" + n + ".replay");
+      // The workload family is in the name: seq2 and fsx runs of one seed must not overwrite
+      // each other's replays.
+      Path file = replayDir.resolve(v.fs() + "-" + workload + "-" + seed + "-" + n + ".replay");
       Files.writeString(file, v.replay());
       out.println("  replay with: vfsim crash --replay " + file);
     } catch (IOException e) {

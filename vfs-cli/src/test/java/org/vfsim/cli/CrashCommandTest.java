@@ -56,6 +56,7 @@ class CrashCommandTest {
     Matcher m = Pattern.compile("replay with: vfsim crash --replay (\\S+)").matcher(r.out());
     assertTrue(m.find(), r.out());
     Path replay = Path.of(m.group(1));
+    assertEquals("toyfs-seq1-1-1.replay", replay.getFileName().toString());
     assertTrue(Files.readString(replay).contains("mount leak"));
     CliRun again = CliRun.of("crash", "--replay", replay.toString());
     assertEquals(1, again.exit(), again.out() + again.err());
