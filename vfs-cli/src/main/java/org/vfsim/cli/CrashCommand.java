@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
         + " sequences do; fsx never ends, -N stops it), for example:",
         "  vfsim crash --fs btrfsish --workload seq2 -N 100000",
         "  vfsim crash --fs btrfsish --workload fsx -N 25000 -S 1",
-        "Progress is printed every few thousand states (states checked, workloads, violations,"
+        "Progress is printed every 100 to 2,500 states (states checked, workloads, violations,"
             + " elapsed seconds); a state takes a few milliseconds and little memory, so a run"
             + " of any length fits the default heap."})
 final class CrashCommand implements Callable<Integer> {
