@@ -159,9 +159,13 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
       if (group < 0) {
         throw Errno.ENOSPC.exception("no free inodes");
       }
-      BitSet bm = img.inodeBitmap[group];
+      BitSet bm = img.inodeBitmap(group);
       int idx = bm.nextClearBit(0);
       bm.set(idx);
+      if (img.uninitBg) {
+        img.inodeUsed(group, idx);
+        meta.dirtyGroup(group);
+      }
       img.freeInodes[group]--;
       img.freeInodesCount--;
       if (dir) {
@@ -229,7 +233,7 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
     synchronized (lock) {
       int group = geo.inodeGroup(rec.ino);
       int idx = (int) ((rec.ino - 1) % geo.inodesPerGroup);
-      img.inodeBitmap[group].clear(idx);
+      img.inodeBitmap(group).clear(idx);
       img.freeInodes[group]++;
       img.freeInodesCount++;
       if (rec.dir) {
@@ -402,7 +406,7 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
       long start = -1;
       long len = 0;
       for (int g = 0; g < geo.groups; g++) {
-        BitSet bm = img.blockBitmap[g];
+        BitSet bm = img.peekBlockBitmap(g);
         long first = geo.groupFirst(g);
         int size = geo.blocksInGroup(g);
         for (int i = bm.nextClearBit(0); i < size; i = bm.nextClearBit(i + 1)) {
