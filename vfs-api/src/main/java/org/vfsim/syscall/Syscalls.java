@@ -54,6 +54,7 @@ public final class Syscalls {
    * lock validator's return-to-user check, in the kernel's order.
    */
   private <T> T call(String name, Supplier<T> body) {
+    checkAlive(name);
     int mark = borrowed.size();
     task.enterSyscall();
     T result = null;
@@ -92,6 +93,19 @@ public final class Syscalls {
     return result;
   }
 
+  /**
+   * A process that died at a power cut makes no more system calls: in the kernel it would not
+   * exist after the reboot. Failing with ESRCH (not EIO, which a filesystem returns for a
+   * device error, nor ESTALE) keeps this a usage error a caller cannot mistake for a filesystem
+   * result, and stops the old descriptors from reaching the dead mount's inodes and pages.
+   */
+  private void checkAlive(String name) {
+    if (task.process().isDead()) {
+      throw Errno.ESRCH.exception(name + ": process " + task.process().pid() + " ("
+          + task.process().name() + ") died at the power cut; spawn a new one");
+    }
+  }
+
   private static Throwable chain(Throwable first, Throwable next) {
     if (first == null) {
       return next;
@@ -120,6 +134,7 @@ public final class Syscalls {
 
   /** The open file behind {@code fd} (for tools that need the inode). */
   public OpenFile file(int fd) {
+    checkAlive("fdget");
     return files.get(fd);
   }
 
