@@ -1,7 +1,5 @@
 package org.vfsim.fs;
 
-import com.google.common.base.Splitter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +13,10 @@ import org.vfsim.syscall.Errno;
 import org.vfsim.write.IovIter;
 
 /**
- * The virtual filesystem switch: the mount table and path walk, open files and their release,
- * and every file operation's generic half (argument checks with the kernel's errno, the inode
- * lock, the page cache) before it calls into the filesystem.
+ * The virtual filesystem switch: the mount table, open files and their release, and every file
+ * operation's generic half (argument checks with the kernel's errno, the inode lock, the page
+ * cache) before it calls into the filesystem. The path walk and the namespace operations
+ * (mkdir, rmdir, unlink, rename, readdir) are {@link Namei}'s, as in the kernel's namei.c.
  */
 public final class Vfs {
   public static final int SEEK_SET = 0;
@@ -27,12 +26,10 @@ public final class Vfs {
   public static final int SEEK_HOLE = 4;
   /** {@code FIEMAP_FLAG_SYNC}: write back dirty data before mapping. */
   public static final int FIEMAP_FLAG_SYNC = 1;
-  private static final int NAME_MAX = 255;
-  /** Linux's PATH_MAX counts the terminating NUL: a path of 4096 characters is too long. */
-  private static final int PATH_MAX = 4096;
 
   private final Machine machine;
   private final Map<String, Mount> mounts = new LinkedHashMap<>();
+  private final Namei namei = new Namei(this);
 
   /** A mounted filesystem and where it is attached. */
   public record Mount(String path, SuperBlock sb, @Nullable Inode mountpoint) {}
@@ -45,7 +42,7 @@ public final class Vfs {
 
   /** Attaches an already made superblock at {@code path} (the root mount uses "/"). */
   public synchronized void attach(String path, SuperBlock sb) {
-    String p = normalize(path);
+    String p = Namei.normalize(path);
     if (mounts.containsKey(p)) {
       throw Errno.EBUSY.exception(p + " is already a mount point");
     }
@@ -75,7 +72,7 @@ public final class Vfs {
   public void umount(Task task, String path) {
     Mount m;
     synchronized (this) {
-      m = mounts.get(normalize(path));
+      m = mounts.get(Namei.normalize(path));
       if (m == null || m.path().equals("/")) {
         throw Errno.EINVAL.exception(path + " is not a mount point");
       }
@@ -116,45 +113,9 @@ public final class Vfs {
     openCounts.clear();
   }
 
-  // ---- path walk -----------------------------------------------------------------------------
+  // ---- path walk (Namei) --------------------------------------------------------------------
 
-  static String normalize(String path) {
-    if (path == null || path.isEmpty()) {
-      throw Errno.ENOENT.exception("empty path");
-    }
-    if (path.length() >= PATH_MAX) {
-      // getname() refuses it before any lookup.
-      throw Errno.ENAMETOOLONG.exception("path of " + path.length() + " characters");
-    }
-    if (!path.startsWith("/")) {
-      path = "/" + path;
-    }
-    List<String> parts = new ArrayList<>();
-    for (String c : Splitter.on('/').omitEmptyStrings().split(path)) {
-      if (c.equals(".")) {
-        continue;
-      }
-      if (c.equals("..")) {
-        if (!parts.isEmpty()) {
-          parts.remove(parts.size() - 1);
-        }
-        continue;
-      }
-      if (c.length() > NAME_MAX) {
-        throw Errno.ENAMETOOLONG.exception(c);
-      }
-      parts.add(c);
-    }
-    return "/" + String.join("/", parts);
-  }
-
-  /** Whether the last component must be a directory: a trailing slash, "." or "..". */
-  private static boolean endsInDirectory(String path) {
-    String last = path.substring(path.lastIndexOf('/') + 1);
-    return path.endsWith("/") || last.equals(".") || last.equals("..");
-  }
-
-  private synchronized Inode rootOfMountAt(String p, Inode dflt) {
+  synchronized Inode rootOfMountAt(String p, Inode dflt) {
     Mount m = mounts.get(p);
     if (m == null) {
       return dflt;
@@ -170,61 +131,19 @@ public final class Vfs {
 
   /** Resolves an absolute path to its inode, crossing mount points. */
   public Inode resolve(String path) {
-    String p = normalize(path);
-    Inode cur = rootOfMountAt("/", null);
-    if (cur == null) {
-      throw Errno.ENOENT.exception("no root filesystem");
-    }
-    StringBuilder at = new StringBuilder();
-    for (String c : Splitter.on('/').omitEmptyStrings().split(p)) {
-      if (!cur.isDirectory()) {
-        throw Errno.ENOTDIR.exception(at.toString());
-      }
-      Inode next = cur.lookup(c);
-      if (next == null) {
-        throw Errno.ENOENT.exception(p);
-      }
-      at.append('/').append(c);
-      cur = rootOfMountAt(at.toString(), next);
-    }
-    if (!cur.isDirectory() && endsInDirectory(path)) {
-      // A trailing slash makes the walk LOOKUP_DIRECTORY: stat("file/") is ENOTDIR.
-      throw Errno.ENOTDIR.exception(path);
-    }
-    return cur;
+    return namei.resolve(path);
   }
 
   /** The directory that would hold {@code path}'s last component, and that component. */
   public record Parent(Inode dir, String name, String path) {}
 
   public Parent resolveParent(String path) {
-    String p = normalize(path);
-    if (p.equals("/")) {
-      throw Errno.EBUSY.exception("the root has no parent entry");
-    }
-    int slash = p.lastIndexOf('/');
-    Inode dir = resolve(slash == 0 ? "/" : p.substring(0, slash));
-    if (!dir.isDirectory()) {
-      throw Errno.ENOTDIR.exception(p);
-    }
-    return new Parent(dir, p.substring(slash + 1), p);
+    return namei.resolveParent(path);
   }
 
-  private synchronized boolean isMountPoint(String p) {
+  /** Whether a filesystem is mounted at the normalized path {@code p}. */
+  synchronized boolean isMountPoint(String p) {
     return mounts.containsKey(p);
-  }
-
-  private static void checkPermission(Task task, Inode inode, boolean read, boolean write) {
-    if (task.credentials().isRoot()) {
-      return;
-    }
-    int m = inode.mode();
-    int shift = task.credentials().uid() == inode.uid() ? 6
-        : task.credentials().gid() == inode.gid() ? 3 : 0;
-    int bits = (m >> shift) & 7;
-    if ((read && (bits & 4) == 0) || (write && (bits & 2) == 0)) {
-      throw Errno.EACCES.exception();
-    }
   }
 
   // ---- open and close ------------------------------------------------------------------------
@@ -237,8 +156,8 @@ public final class Vfs {
     }
     boolean wantWrite = acc != OpenFile.O_RDONLY;
     Inode inode;
-    String normalized = normalize(path); // ENAMETOOLONG and ENOENT before anything else
-    boolean mustBeDir = endsInDirectory(path);
+    String normalized = Namei.normalize(path); // ENAMETOOLONG and ENOENT before anything else
+    boolean mustBeDir = Namei.endsInDirectory(path);
     if ((flags & OpenFile.O_CREAT) != 0) {
       if (mustBeDir || normalized.equals("/")) {
         // open_last_lookups(): O_CREAT on "dir/", ".", ".." or "/" is EISDIR.
@@ -255,7 +174,7 @@ public final class Vfs {
           }
           inode = rootOfMountAt(parent.path(), existing);
         } else {
-          checkPermission(task, dir, false, true);
+          Namei.checkPermission(task, dir, false, true);
           inode = dir.create(task, parent.name(), mode);
           inode.setOwner(task.credentials().uid(), task.credentials().gid());
           dir.touchTimes(true);
@@ -274,11 +193,11 @@ public final class Vfs {
       // A trailing slash makes the lookup LOOKUP_DIRECTORY: "file/" is ENOTDIR.
       throw Errno.ENOTDIR.exception(path);
     }
-    checkPermission(task, inode, acc != OpenFile.O_WRONLY, wantWrite);
+    Namei.checkPermission(task, inode, acc != OpenFile.O_WRONLY, wantWrite);
     if ((flags & OpenFile.O_TRUNC) != 0 && wantWrite && inode.size() > 0) {
       truncate(task, inode, 0);
     }
-    OpenFile file = new OpenFile(this, inode, normalize(path), flags);
+    OpenFile file = new OpenFile(this, inode, Namei.normalize(path), flags);
     synchronized (inode) {
       inode.users++;
     }
@@ -300,7 +219,7 @@ public final class Vfs {
   }
 
   /** Drops a user of {@code inode}; evicts it when it has no links and no users. */
-  private void iput(Task task, Inode inode, int delta) {
+  void iput(Task task, Inode inode, int delta) {
     boolean evict;
     synchronized (inode) {
       inode.users += delta;
@@ -593,142 +512,26 @@ public final class Vfs {
     }
   }
 
-  // ---- namespace -----------------------------------------------------------------------------
+  // ---- namespace (Namei) --------------------------------------------------------------------
 
   public void mkdir(Task task, String path, int mode) {
-    Parent p = resolveParent(path);
-    p.dir().rwsem().lock(task);
-    try {
-      if (p.dir().lookup(p.name()) != null) {
-        throw Errno.EEXIST.exception(p.path());
-      }
-      checkPermission(task, p.dir(), false, true);
-      Inode d = p.dir().mkdir(task, p.name(), mode);
-      d.setOwner(task.credentials().uid(), task.credentials().gid());
-      p.dir().touchTimes(true);
-    } finally {
-      p.dir().rwsem().unlock(task);
-    }
+    namei.mkdir(task, path, mode);
   }
 
   public void rmdir(Task task, String path) {
-    Parent p = resolveParent(path);
-    if (isMountPoint(p.path())) {
-      throw Errno.EBUSY.exception(p.path());
-    }
-    if (p.name().equals(".")) {
-      throw Errno.EINVAL.exception();
-    }
-    p.dir().rwsem().lock(task);
-    try {
-      Inode victim = p.dir().lookup(p.name());
-      if (victim == null) {
-        throw Errno.ENOENT.exception(p.path());
-      }
-      if (!victim.isDirectory()) {
-        throw Errno.ENOTDIR.exception(p.path());
-      }
-      if (!victim.readdir().isEmpty()) {
-        throw Errno.ENOTEMPTY.exception(p.path());
-      }
-      checkPermission(task, p.dir(), false, true);
-      p.dir().rmdir(task, p.name());
-      victim.setNlink(0);
-      p.dir().touchTimes(true);
-      iput(task, victim, 0);
-    } finally {
-      p.dir().rwsem().unlock(task);
-    }
+    namei.rmdir(task, path);
   }
 
   public void unlink(Task task, String path) {
-    Parent p = resolveParent(path);
-    p.dir().rwsem().lock(task);
-    Inode victim;
-    try {
-      victim = p.dir().lookup(p.name());
-      if (victim == null) {
-        throw Errno.ENOENT.exception(p.path());
-      }
-      if (victim.isDirectory()) {
-        throw Errno.EISDIR.exception(p.path());
-      }
-      checkPermission(task, p.dir(), false, true);
-      p.dir().unlink(task, p.name());
-      p.dir().touchTimes(true);
-    } finally {
-      p.dir().rwsem().unlock(task);
-    }
-    iput(task, victim, 0);
+    namei.unlink(task, path);
   }
 
   public void rename(Task task, String from, String to) {
-    Parent a = resolveParent(from);
-    Parent b = resolveParent(to);
-    if (a.dir().superBlock() != b.dir().superBlock()) {
-      throw Errno.EXDEV.exception();
-    }
-    if (isMountPoint(a.path()) || isMountPoint(b.path())) {
-      throw Errno.EBUSY.exception();
-    }
-    if (b.path().startsWith(a.path() + "/")) {
-      throw Errno.EINVAL.exception("rename a directory into itself");
-    }
-    Inode first = a.dir().ino() <= b.dir().ino() ? a.dir() : b.dir();
-    Inode second = first == a.dir() ? b.dir() : a.dir();
-    first.rwsem().lock(task);
-    if (second != first) {
-      second.rwsem().lock(task);
-    }
-    Inode replaced = null;
-    try {
-      Inode src = a.dir().lookup(a.name());
-      if (src == null) {
-        throw Errno.ENOENT.exception(a.path());
-      }
-      if (a.path().equals(b.path())) {
-        return;
-      }
-      Inode dst = b.dir().lookup(b.name());
-      if (dst != null) {
-        if (src.isDirectory() && !dst.isDirectory()) {
-          throw Errno.ENOTDIR.exception(b.path());
-        }
-        if (!src.isDirectory() && dst.isDirectory()) {
-          throw Errno.EISDIR.exception(b.path());
-        }
-        if (dst.isDirectory() && !dst.readdir().isEmpty()) {
-          throw Errno.ENOTEMPTY.exception(b.path());
-        }
-        if (dst.isDirectory()) {
-          b.dir().rmdir(task, b.name());
-          dst.setNlink(0);
-        } else {
-          b.dir().unlink(task, b.name());
-        }
-        replaced = dst;
-      }
-      a.dir().rename(task, a.name(), b.dir(), b.name());
-      a.dir().touchTimes(true);
-      b.dir().touchTimes(true);
-    } finally {
-      if (second != first) {
-        second.rwsem().unlock(task);
-      }
-      first.rwsem().unlock(task);
-    }
-    if (replaced != null) {
-      iput(task, replaced, 0);
-    }
+    namei.rename(task, from, to);
   }
 
   public List<DirEntry> readdir(Task task, String path) {
-    Inode d = resolve(path);
-    if (!d.isDirectory()) {
-      throw Errno.ENOTDIR.exception(path);
-    }
-    checkPermission(task, d, true, false);
-    return d.readdir();
+    return namei.readdir(task, path);
   }
 
   public StatFs statfs(String path) {

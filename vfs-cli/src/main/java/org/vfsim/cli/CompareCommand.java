@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
     description = {"Run one workload on several filesystems and option variants, each on a fresh"
         + " machine and device, and report layout, fragmentation, amplification, allocator"
         + " counters and device time.",
-        "Writes report.csv (a row per run), summary.csv (mean, sd, 95% CI per variant),"
+        "Writes report.csv (a row per run), summary.csv (mean, sd, 95%% CI per variant),"
             + " report.json and report.html (inline SVG, no network) into --out.",
         "Built-in workloads: default, conway-intrafile, sequential, random-overwrite,"
             + " small-files-aging; or a fio job file."})
@@ -47,7 +47,7 @@ final class CompareCommand implements Callable<Integer> {
 
   @Option(names = "--seeds", paramLabel = "SPEC", description = {"run every variant on each "
       + "seed: a range 1..10, a list 1,5,9, or both; the report gives mean, standard deviation "
-      + "and a 95% confidence interval per metric"})
+      + "and a 95%% confidence interval per metric"})
   String seeds;
 
   @Option(names = "--sweep", paramLabel = "KEY=V1,V2,...", description = {"also run every "

@@ -152,8 +152,8 @@ class XfsIoStatTest {
   @CsvSource({"0, 0", "0, 2", "8, 1", "254, 0", "4095, 255", "4096, 256", "74565, 424090", "4294967295, 4294967295"})
   void devNumbersDecodeAsGlibcDoes(long major, long minor) {
     long dev = makedev(major, minor);
-    assertEquals(major, XfsIoShell.devMajor(dev));
-    assertEquals(minor, XfsIoShell.devMinor(dev));
+    assertEquals(major, XfsIoStat.devMajor(dev));
+    assertEquals(minor, XfsIoStat.devMinor(dev));
   }
 
   // ---- the golden comparison must not hide what it is meant to compare -----------------------

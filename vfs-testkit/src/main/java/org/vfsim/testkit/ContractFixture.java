@@ -2,31 +2,36 @@ package org.vfsim.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
-import org.vfsim.fs.OpenFile;
+import org.vfsim.Configuration;
 import org.vfsim.lockdep.LockValidatorExtension;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
 import org.vfsim.syscall.Syscalls;
 
 /**
- * What the contract classes beside {@link FilesystemContract} share: the filesystem mounted
- * before each test, fsck and the invariants checked after it, and small helpers.
+ * What {@link FilesystemContract} and the contract classes beside it share: the filesystem
+ * mounted before each test, fsck and the invariants of spec section 6 checked after it, and
+ * small helpers.
  */
 @ExtendWith(LockValidatorExtension.class)
-abstract class ContractFixture {
+abstract class ContractFixture implements ContractCase {
   static final int PAGE = org.vfsim.pagecache.Folio.SIZE;
+  /** How long a staged race may take before the kit calls it a deadlock (not a sync point). */
+  static final long DEADLOCK_SECONDS = 20;
 
   /** The filesystem under test. */
   protected abstract FilesystemUnderTest filesystem();
 
   protected MountedFilesystem fs;
   protected Syscalls sys;
+  private boolean checkAfter = true;
 
   @BeforeEach
   final void mountFilesystem() {
@@ -34,19 +39,35 @@ abstract class ContractFixture {
     sys = fs.sys();
   }
 
+  /** Spec section 6: fsck clean, statfs sane, no lock held, no lockdep report after every test. */
   @AfterEach
   final void checkInvariants() {
-    if (fs != null) {
+    if (checkAfter && fs != null) {
       Invariants.assertClean(fs);
     }
   }
 
-  int create(String name) {
-    return sys.open(fs.path(name), OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+  @Override
+  public final MountedFilesystem mounted() {
+    return fs;
   }
 
-  long usedBytes() {
-    return fs.sb().allocatedDataBytes();
+  @Override
+  public final FilesystemUnderTest underTest() {
+    return filesystem();
+  }
+
+  @Override
+  public final FilesystemUnderTest mountSmall() {
+    assumeTrue(MountedFilesystem.canLimitSize(filesystem().type()),
+        filesystem().type().name() + " has neither a device nor a size= option: cannot fill it");
+    // A failed mount fails the test with its own error, not with a check of the unused one.
+    checkAfter = false;
+    FilesystemUnderTest small = filesystem().withDeviceBytes(filesystem().smallDeviceBytes());
+    fs = MountedFilesystem.mount(small, true, Configuration.defaults());
+    sys = fs.sys();
+    checkAfter = true;
+    return small;
   }
 
   /** Bytes that are never zero and differ with {@code seed}. */
@@ -65,6 +86,16 @@ abstract class ContractFixture {
     byte[] b = new byte[len];
     Arrays.fill(b, (byte) value);
     return b;
+  }
+
+  /** The index of the first nonzero byte of {@code b} at or after {@code from}, or its length. */
+  static long allZeroUntil(byte[] b, int from) {
+    for (int i = from; i < b.length; i++) {
+      if (b[i] != 0) {
+        return i;
+      }
+    }
+    return b.length;
   }
 
   static void assertErrno(Errno expected, Executable call) {

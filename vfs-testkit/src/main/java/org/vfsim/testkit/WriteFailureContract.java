@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
-import org.vfsim.Configuration;
 import org.vfsim.kernel.HookPoint;
 import org.vfsim.mm.Mm;
 import org.vfsim.pagecache.Mapping;
@@ -95,11 +94,7 @@ public abstract class WriteFailureContract extends ContractFixture {
    */
   @Test
   public void enospcAtPageMkwriteIsSigbus() {
-    assumeTrue(MountedFilesystem.canLimitSize(filesystem().type()),
-        filesystem().type().name() + " has neither a device nor a size= option: cannot fill it");
-    FilesystemUnderTest small = filesystem().withDeviceBytes(filesystem().smallDeviceBytes());
-    fs = MountedFilesystem.mount(small, true, Configuration.defaults());
-    sys = fs.sys();
+    FilesystemUnderTest small = mountSmall();
     int fd = create("f");
     sys.pwriteBytes(fd, pattern(PAGE, 5), 0);
     sys.ftruncate(fd, 4L * PAGE); // pages 1-3 are a hole

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
@@ -28,6 +27,7 @@ import org.vfsim.testkit.FaultInjection;
 import org.vfsim.testkit.FilesystemUnderTest;
 import org.vfsim.testkit.Invariants;
 import org.vfsim.testkit.MountedFilesystem;
+import org.vfsim.testkit.fsx.WriteSources.Seg;
 
 /** One run of the model checker: the random stream, the two files and their models. */
 final class FsxRun {
@@ -69,9 +69,6 @@ final class FsxRun {
     }
   }
 
-  /** One source segment of a write; {@code expect} is null for memory that is not there. */
-  private record Seg(long addr, int len, byte @Nullable [] expect, String kind) {}
-
   private final FileSystemType type;
   private final Fsx.Options opts;
   private final PrintStream log;
@@ -82,6 +79,7 @@ final class FsxRun {
   private final Deque<String> history = new ArrayDeque<>();
   private final List<Runnable> cleanup = new ArrayList<>();
   private MountedFilesystem fs;
+  private WriteSources sources;
   private final TestFile[] files = {new TestFile("fsx_file"), new TestFile("fsx_clone")};
   private long maxSize;
   private long buf;
@@ -204,7 +202,8 @@ final class FsxRun {
     StringBuilder sb = new StringBuilder();
     sb.append("fsx: FAILED --fs ").append(type.name()).append(" seed ").append(opts.seed())
         .append(" operation #").append(opNo).append(' ').append(current).append('\n');
-    sb.append("  check ").append(check).append(": ").append(message.strip().replace("\n", "\n    "));
+    sb.append("  check ").append(check).append(": ")
+        .append(message.strip().replace("\n", "\n    "));
     if (diff != null) {
       sb.append('\n').append(diff);
     }
@@ -237,6 +236,7 @@ final class FsxRun {
         .withBlockSize(opts.blockSize()).withMkfsOptions(opts.mkfsOptions())
         .withMountOptions(opts.mountOptions());
     fs = MountedFilesystem.mount(fut, false, Configuration.defaults());
+    sources = new WriteSources(rng, fs);
     maxSize = Math.min(opts.maxFileSize(), fs.sb().maxBytes());
     openAll(true);
     fs.sys().sync();
@@ -272,7 +272,6 @@ final class FsxRun {
 
   private void step() {
     diff = null;
-    bufCursor = 0;
     Op op = pick();
     switch (op) {
       case READ -> doRead();
@@ -329,12 +328,6 @@ final class FsxRun {
     return len;
   }
 
-  private byte[] randBytes(int len) {
-    byte[] b = new byte[len];
-    rng.nextBytes(b);
-    return b;
-  }
-
   private static String range(long off, long len) {
     return String.format("0x%x thru 0x%x (0x%x bytes)", off, off + len - 1, len);
   }
@@ -370,73 +363,12 @@ final class FsxRun {
     Syscalls sys = fs.sys();
     long off = randOffset(maxSize - 1);
     int len = randLen(maxSize - off);
-    List<Seg> segs = new ArrayList<>();
-    List<Runnable> undo = new ArrayList<>();
-    String variant;
-    boolean race = false;
-    if (!vectored) {
-      int v = rng.nextInt(10);
-      if (v <= 4) {
-        segs.add(anonSeg(len, false));
-        variant = "anon";
-      } else if (v <= 6) {
-        segs.add(anonSeg(len, true));
-        variant = "swapped-out source";
-      } else if (v == 7) {
-        segs.add(anonSeg(len, false));
-        race = true;
-        variant = "source unmapped after fault-in";
-      } else if (v == 8) {
-        Seg s = selfSeg(f, off, len, undo);
-        segs.add(s != null ? s : anonSeg(len, false));
-        variant = s != null ? s.kind() : "anon";
-      } else {
-        variant = "half-mapped source";
-        halfMapped(len, segs, undo);
-      }
-    } else {
-      int nsegs = 2 + rng.nextInt(3);
-      int left = len;
-      StringBuilder kinds = new StringBuilder();
-      for (int s = 0; s < nsegs && left > 0; s++) {
-        int l = s == nsegs - 1 ? left : 1 + rng.nextInt(left);
-        left -= l;
-        int k = rng.nextInt(4);
-        Seg seg = k == 0 ? anonSeg(l, false) : k == 1 ? anonSeg(l, true)
-            : k == 2 ? selfSeg(f, off, len, undo) : null;
-        if (seg == null || seg.len() != l) {
-          if (seg != null) {
-            seg = new Seg(seg.addr(), l, Arrays.copyOf(seg.expect(), l), seg.kind());
-          } else {
-            seg = anonSeg(l, false);
-          }
-        }
-        segs.add(seg);
-        kinds.append(kinds.isEmpty() ? "" : ",").append(seg.kind());
-      }
-      race = rng.nextInt(4) == 0;
-      if (rng.nextInt(5) == 0) {
-        segs.add(new Seg(unmappedAddress(), 1 + rng.nextInt(Folio.SIZE), null, "unmapped"));
-        kinds.append(",unmapped");
-      }
-      variant = kinds + (race ? " +unmap race" : "");
-    }
-    long total = 0;
-    long expected = 0;
-    boolean valid = true;
-    for (Seg s : segs) {
-      total += s.len();
-      if (s.expect() == null) {
-        valid = false;
-      }
-      if (valid) {
-        expected += s.len();
-      }
-    }
-    record((vectored ? "WRITEV " : "WRITE ") + f.name + " " + range(off, total) + " src="
-        + variant);
+    WriteSources.Choice source = sources.choose(buf, f.model, f.fd, off, len, vectored);
+    List<Seg> segs = source.segs();
+    record((vectored ? "WRITEV " : "WRITE ") + f.name + " " + range(off, source.total())
+        + " src=" + source.variant());
     List<FaultInjection.Injection> injections = new ArrayList<>();
-    if (race) {
+    if (source.race()) {
       int times = 1 + rng.nextInt(2);
       for (Seg s : segs) {
         if (s.expect() != null) {
@@ -460,83 +392,13 @@ final class FsxRun {
       }
     } finally {
       injections.forEach(FaultInjection.Injection::close);
-      undo.forEach(Runnable::run);
+      source.undo().forEach(Runnable::run);
     }
     expectEq("return value", "write returned (bytes before the first unmapped source byte)",
-        expected, n);
-    long at = off;
-    for (Seg s : segs) {
-      if (s.expect() == null) {
-        break;
-      }
-      f.model.write(at, s.expect(), 0, s.len());
-      at += s.len();
-    }
+        source.expected(), n);
+    source.writeTo(f.model, off);
     checkSize(f);
     verifyRange(f, off, n);
-  }
-
-  /** Data stored into the anonymous buffer at a random misalignment; optionally swapped out. */
-  private Seg anonSeg(int len, boolean swapOut) {
-    long addr = buf + bufCursor + rng.nextInt(Folio.SIZE);
-    bufCursor = (addr - buf + len + Folio.SIZE) & ~((long) Folio.SIZE - 1);
-    byte[] data = randBytes(len);
-    fs.sys().store(addr, data);
-    if (swapOut) {
-      Mm mm = fs.process().mm();
-      for (long a = addr & ~((long) Folio.SIZE - 1); a < addr + len; a += Folio.SIZE) {
-        if (rng.nextBoolean()) {
-          mm.reclaimUserPage(a);
-        }
-      }
-    }
-    return new Seg(addr, len, data, swapOut ? "swapped" : "anon");
-  }
-
-  /**
-   * A source that is a shared mapping of the file being written, over bytes the write does not
-   * overwrite (so the expected result does not depend on copy order); null if none fits.
-   */
-  private @Nullable Seg selfSeg(TestFile f, long off, int len, List<Runnable> undo) {
-    long size = f.model.size();
-    if (size < len) {
-      return null;
-    }
-    long src = rng.nextLong(size - len + 1);
-    if (src < off + len && off < src + len) {
-      return null;
-    }
-    long mapStart = src & ~((long) Folio.SIZE - 1);
-    long mapLen = src + len - mapStart;
-    Syscalls sys = fs.sys();
-    long map = sys.mmap(0, mapLen, Mm.PROT_READ, Mm.MAP_SHARED, f.fd, mapStart);
-    undo.add(() -> fs.sys().munmap(map, mapLen));
-    return new Seg(map + (src - mapStart), len, f.model.read(src, len), "mmap-of-same-file");
-  }
-
-  /** A source whose first part is mapped and whose last page is not: a partial write, then EFAULT. */
-  private void halfMapped(int len, List<Seg> segs, List<Runnable> undo) {
-    int pages = 1 + (len + Folio.SIZE - 1) / Folio.SIZE;
-    Syscalls sys = fs.sys();
-    long region = sys.mmapAnonymous((long) (pages + 1) * Folio.SIZE);
-    undo.add(() -> fs.sys().munmap(region, (long) (pages + 1) * Folio.SIZE));
-    long hole = region + (long) pages * Folio.SIZE;
-    sys.munmap(hole, Folio.SIZE);
-    int k = rng.nextInt(Folio.SIZE);
-    long addr = hole - Math.min(len, (long) pages * Folio.SIZE - k);
-    int validLen = (int) (hole - addr);
-    byte[] data = randBytes(validLen);
-    sys.store(addr, data);
-    segs.add(new Seg(addr, validLen, data, "mapped"));
-    segs.add(new Seg(hole, 1 + rng.nextInt(Folio.SIZE), null, "unmapped"));
-  }
-
-  /** An address with nothing mapped (a page mapped, then unmapped). */
-  private long unmappedAddress() {
-    Syscalls sys = fs.sys();
-    long region = sys.mmapAnonymous(Folio.SIZE);
-    sys.munmap(region, Folio.SIZE);
-    return region;
   }
 
   private void doMapRead() {
@@ -568,7 +430,7 @@ final class FsxRun {
     long off = randOffset(maxSize - 1);
     int len = randLen(maxSize - off);
     boolean msync = rng.nextInt(4) == 0;
-    byte[] data = randBytes(len);
+    byte[] data = WriteSources.randomBytes(rng, len);
     boolean extend = off + len > f.model.size();
     record("MAPWRITE " + f.name + " " + range(off, len) + (extend ? " (ftruncate up first)" : "")
         + (msync ? " +msync" : ""));
@@ -828,6 +690,4 @@ final class FsxRun {
   }
 
   private long baseline;
-  /** Where the next anonymous source segment of this operation goes in the buffer. */
-  private long bufCursor;
 }
