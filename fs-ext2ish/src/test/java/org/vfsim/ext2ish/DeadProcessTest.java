@@ -8,10 +8,9 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.vfsim.FilesystemFixture;
-import org.vfsim.fs.OpenFile;
-import org.vfsim.mm.Mm;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -25,11 +24,11 @@ class DeadProcessTest {
   void everyCallOfAProcessFromBeforeTheCutFailsWithEsrch() {
     FilesystemFixture fx = FilesystemFixture.of(new Ext2ishType()).deviceSize(16L << 20).build();
     Syscalls old = fx.sys();
-    int fd = old.open(fx.path("f"), OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    int fd = old.open(fx.path("f"), Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     old.pwriteBytes(fd, new byte[100], 0);
     old.fsync(fd);
     old.pwriteBytes(fd, new byte[4096], 100);
-    long map = old.mmap(0, 8192, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, fd, 0);
+    long map = old.mmap(0, 8192, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED, fd, 0);
     assertEquals(4196, old.fstat(fd).size());
 
     fx.powerCut();
@@ -41,8 +40,8 @@ class DeadProcessTest {
         s -> s.pwriteBytes(fd, new byte[10], 0),
         s -> s.load(map, 10),
         s -> s.store(map, new byte[10]),
-        s -> s.mmap(0, 4096, Mm.PROT_READ, Mm.MAP_SHARED, fd, 0),
-        s -> s.open(fx.path("f"), OpenFile.O_RDONLY, 0),
+        s -> s.mmap(0, 4096, Fcntl.PROT_READ, Fcntl.MAP_SHARED, fd, 0),
+        s -> s.open(fx.path("f"), Fcntl.O_RDONLY, 0),
         s -> s.close(fd),
         s -> s.file(fd));
     for (Consumer<Syscalls> call : calls) {

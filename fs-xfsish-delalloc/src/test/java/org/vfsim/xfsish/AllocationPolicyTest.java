@@ -8,9 +8,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.vfsim.FilesystemFixture;
 import org.vfsim.fs.FiemapExtent;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -25,12 +25,12 @@ class AllocationPolicyTest {
     FilesystemFixture fx = FilesystemFixture.of(new XfsishType()).deviceSize(64L << 20)
         .mountOptions(mountOptions).build();
     Syscalls sys = fx.sys();
-    int h = sys.open(fx.path("hole"), OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    int h = sys.open(fx.path("hole"), Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     sys.pwriteBytes(h, new byte[16 * BS], 0);
     sys.fsync(h);
     hole[0] = sys.fiemap(h, 0, Long.MAX_VALUE, 0).get(0).physical();
     sys.close(h);
-    int x = sys.open(fx.path("x"), OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    int x = sys.open(fx.path("x"), Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     sys.pwriteBytes(x, new byte[16 * BS], 0);
     sys.fsync(x);
     sys.unlink(fx.path("hole"));

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.lockdep.LockValidatorExtension;
+import org.vfsim.syscall.Fcntl;
 
 /**
  * The block straddling EOF may hold, on disk, bytes a truncate cut off while the page cache
@@ -42,7 +43,7 @@ class EofZeroingTest {
     XfsFixture f = new XfsFixture(64 << 20, false, "", "");
     long cut = BS + 100;
     fileWithStaleTailOnDisk(f, cut);
-    int fd = f.sys.open("/mnt/a", org.vfsim.fs.OpenFile.O_RDWR);
+    int fd = f.sys.open("/mnt/a", Fcntl.O_RDWR);
     byte[] more = XfsFixture.pattern(100, 9);
     long pos = 3 * BS;
     f.sys.pwriteBytes(fd, more, pos); // zeroes [cut, end of its block) first
@@ -63,9 +64,9 @@ class EofZeroingTest {
     XfsFixture f = new XfsFixture(64 << 20, false, "", "");
     long cut = BS + 100;
     byte[] data = fileWithStaleTailOnDisk(f, cut);
-    int fd = f.sys.open("/mnt/a", org.vfsim.fs.OpenFile.O_RDWR);
+    int fd = f.sys.open("/mnt/a", Fcntl.O_RDWR);
     f.sys.ftruncate(fd, 2 * BS);
-    int other = f.sys.open("/mnt/b", org.vfsim.fs.OpenFile.O_RDWR);
+    int other = f.sys.open("/mnt/b", Fcntl.O_RDWR);
     f.sys.fsync(other); // makes the new size durable, and nothing else of a
     f.m.powerCut();
     f.sys = f.m.syscalls(f.m.spawn("after2").mainTask());

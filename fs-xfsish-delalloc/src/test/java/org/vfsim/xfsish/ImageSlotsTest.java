@@ -19,6 +19,7 @@ import org.vfsim.block.RequestFlag;
 import org.vfsim.fs.FallocMode;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 
 /** The interim whole-image format: codec round trip, A/B slots, damage and torn commits. */
 class ImageSlotsTest {
@@ -30,7 +31,7 @@ class ImageSlotsTest {
     f.sys.mkdir("/mnt/d", 0750);
     for (int i = 0; i < 40; i++) {
       int fd = f.sys.open("/mnt/" + (i % 2 == 0 ? "d/" : "") + "f" + i,
-          org.vfsim.fs.OpenFile.O_CREAT | org.vfsim.fs.OpenFile.O_RDWR, 0600 + i % 8);
+          Fcntl.O_CREAT | Fcntl.O_RDWR, 0600 + i % 8);
       f.sys.pwriteBytes(fd, XfsFixture.pattern(PAGE * (1 + i % 5), i), (long) i * 3 * PAGE);
       if (i % 3 == 0) {
         f.sys.fallocate(fd, FallocMode.KEEP_SIZE, 1L << 20, 8 * PAGE);

@@ -150,7 +150,7 @@ public final class Syscalls {
 
   /** {@code creat(2)}: {@code O_CREAT|O_WRONLY|O_TRUNC}. */
   public int creat(String path, int mode) {
-    return open(path, OpenFile.O_CREAT | OpenFile.O_WRONLY | OpenFile.O_TRUNC, mode);
+    return open(path, Fcntl.O_CREAT | Fcntl.O_WRONLY | Fcntl.O_TRUNC, mode);
   }
 
   public void close(int fd) {
@@ -327,12 +327,13 @@ public final class Syscalls {
   /** {@code mmap}; {@code fd} is ignored (pass -1) with {@code MAP_ANONYMOUS}. */
   public long mmap(long addr, long len, int prot, int flags, int fd, long offset) {
     return call("mmap", () -> mm.mmap(task, addr, len, prot, flags,
-        (flags & Mm.MAP_ANONYMOUS) != 0 ? null : fdget(fd), offset));
+        (flags & Fcntl.MAP_ANONYMOUS) != 0 ? null : fdget(fd), offset));
   }
 
   /** An anonymous private read-write mapping, the usual user buffer. */
   public long mmapAnonymous(long len) {
-    return mmap(0, len, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_PRIVATE | Mm.MAP_ANONYMOUS, -1, 0);
+    return mmap(0, len, Fcntl.PROT_READ | Fcntl.PROT_WRITE,
+        Fcntl.MAP_PRIVATE | Fcntl.MAP_ANONYMOUS, -1, 0);
   }
 
   public void munmap(long addr, long len) {
