@@ -20,7 +20,7 @@ import org.vfsim.syscall.Syscalls;
 class AllocationPolicyTest {
   private static final int BS = 4096;
 
-  /** Returns {the freed hole's first byte, the grown file's extents}. */
+  /** The grown file's extents; {@code hole[0]} gets the freed hole's first byte. */
   private static List<FiemapExtent> growAfterAHoleOpens(String mountOptions, long[] hole) {
     FilesystemFixture fx = FilesystemFixture.of(new XfsishType()).deviceSize(64L << 20)
         .mountOptions(mountOptions).build();
