@@ -44,10 +44,10 @@ final class BitmapFreeSpace implements FreeSpace {
       private BlockExtent advance() {
         while (group < geo.groups) {
           int size = geo.blocksInGroup(group);
-          int start = rel >= size ? -1 : img.blockBitmap[group].nextClearBit(rel);
+          java.util.BitSet bm = img.peekBlockBitmap(group);
+          int start = rel >= size ? -1 : bm.nextClearBit(rel);
           if (start >= 0 && start < size) {
-            int end = Math.min(size, img.blockBitmap[group].nextSetBit(start) < 0 ? size
-                : img.blockBitmap[group].nextSetBit(start));
+            int end = Math.min(size, bm.nextSetBit(start) < 0 ? size : bm.nextSetBit(start));
             rel = end;
             return new BlockExtent(geo.groupFirst(group) + start, end - start);
           }

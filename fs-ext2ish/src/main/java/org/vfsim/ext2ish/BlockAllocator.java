@@ -141,7 +141,7 @@ final class BlockAllocator {
         });
     int group = geo.groupOf(e.start());
     int first = (int) (e.start() - geo.groupFirst(group));
-    BitSet bitmap = img.blockBitmap[group];
+    BitSet bitmap = img.blockBitmap(group);
     for (int b = first; b < first + e.length(); b++) {
       bitmap.set(b);
     }
@@ -162,6 +162,7 @@ final class BlockAllocator {
     long block = geo.groupFirst(group) + first;
     img.freeBlocks[group] -= n;
     img.freeBlocksCount -= n;
+    img.blocksChanged(group);
     discardStale(group, first, n);
     counters.blocksAllocated += n;
     if (block == goal) {
@@ -177,7 +178,7 @@ final class BlockAllocator {
    * file's fsync stored the image): with it, such a block reads as zeros, as the hole it was.
    */
   private void discardStale(int group, int first, int n) {
-    BitSet stale = img.staleFree[group];
+    BitSet stale = img.staleFree(group);
     int end = first + n;
     for (int i = stale.nextSetBit(first); i >= 0 && i < end; ) {
       int stop = Math.min(end, stale.nextClearBit(i));
@@ -191,7 +192,16 @@ final class BlockAllocator {
   /** Discards every stale free block (at a clean unmount), adjacent ones in one request. */
   void discardAllStale() {
     for (int g = 0; g < geo.groups; g++) {
-      BitSet stale = img.staleFree[g];
+      BitSet stale = img.staleFreeIfMade(g);
+      if (stale == null) {
+        if (!img.staleAfterCrash) {
+          continue;
+        }
+        // Every free block of a group not looked at since the crash: made here and let go.
+        stale = new BitSet(geo.blocksInGroup(g));
+        stale.set(0, geo.blocksInGroup(g));
+        stale.andNot(img.peekBlockBitmap(g));
+      }
       for (int i = stale.nextSetBit(0); i >= 0; ) {
         int stop = stale.nextClearBit(i);
         data.discard(geo.groupFirst(g) + i, stop - i);
@@ -199,6 +209,7 @@ final class BlockAllocator {
       }
       stale.clear();
     }
+    img.staleAfterCrash = false;
   }
 
   /** {@code ext2_try_to_allocate_with_rsv}: returns {@code first << 32 | n} or -1. */
@@ -268,7 +279,7 @@ final class BlockAllocator {
         removeWindow(rsv);
         return false;
       }
-      BitSet bitmap = img.blockBitmap[group];
+      BitSet bitmap = img.blockBitmap(group);
       int from = (int) (rsv.start - groupFirst);
       int firstFree = from >= geo.blocksInGroup(group) ? -1 : bitmap.nextClearBit(from);
       if (firstFree < 0 || firstFree >= geo.blocksInGroup(group)) {
@@ -347,7 +358,7 @@ final class BlockAllocator {
    * up to {@code count}, staying inside the window. Returns {@code first << 32 | n} or -1.
    */
   private long tryToAllocate(int group, int grpGoal, int count, @Nullable ReservationWindow rsv) {
-    BitSet bitmap = img.blockBitmap[group];
+    BitSet bitmap = img.blockBitmap(group);
     long groupFirst = geo.groupFirst(group);
     int size = geo.blocksInGroup(group);
     int start;
@@ -433,12 +444,12 @@ final class BlockAllocator {
     for (long b = block; b < block + n; b++) {
       int g = geo.groupOf(b);
       int rel = (int) (b - geo.groupFirst(g));
-      BitSet bitmap = img.blockBitmap[g];
+      BitSet bitmap = img.blockBitmap(g);
       if (!bitmap.get(rel) || rel < geo.overheadOf(g)) {
         throw new IllegalStateException("freeing free or system block " + b);
       }
       bitmap.clear(rel);
-      img.staleFree[g].set(rel);
+      img.staleFree(g).set(rel);
       meta.forget(b);
       img.dirBlocks.remove(b);
       img.freeBlocks[g]++;

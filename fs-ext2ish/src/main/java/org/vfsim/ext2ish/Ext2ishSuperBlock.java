@@ -144,9 +144,13 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
       if (group < 0) {
         throw Errno.ENOSPC.exception("no free inodes");
       }
-      BitSet bm = img.inodeBitmap[group];
+      BitSet bm = img.inodeBitmap(group);
       int idx = bm.nextClearBit(0);
       bm.set(idx);
+      if (img.uninitBg) {
+        img.inodeUsed(group, idx);
+        meta.dirtyGroup(group);
+      }
       img.freeInodes[group]--;
       img.freeInodesCount--;
       if (dir) {
@@ -214,7 +218,7 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
     synchronized (lock) {
       int group = geo.inodeGroup(rec.ino);
       int idx = (int) ((rec.ino - 1) % geo.inodesPerGroup);
-      img.inodeBitmap[group].clear(idx);
+      img.inodeBitmap(group).clear(idx);
       img.freeInodes[group]++;
       img.freeInodesCount++;
       if (rec.dir) {
@@ -387,7 +391,7 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
       long start = -1;
       long len = 0;
       for (int g = 0; g < geo.groups; g++) {
-        BitSet bm = img.blockBitmap[g];
+        BitSet bm = img.peekBlockBitmap(g);
         long first = geo.groupFirst(g);
         int size = geo.blocksInGroup(g);
         for (int i = bm.nextClearBit(0); i < size; i = bm.nextClearBit(i + 1)) {

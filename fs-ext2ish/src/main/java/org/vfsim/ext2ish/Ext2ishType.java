@@ -44,6 +44,9 @@ public final class Ext2ishType implements FileSystemType {
         Capability.POWER_CUT_DURABILITY);
   }
 
+  /** The filesystem size from which mkfs turns uninit_bg on by default: 4 TiB. */
+  static final long UNINIT_BG_FROM = 4L << 40;
+
   @Override
   public List<OptionSpec> mkfsOptions() {
     return List.of(
@@ -59,7 +62,10 @@ public final class Ext2ishType implements FileSystemType {
         OptionSpec.number("I", null,
             "mkfs.ext2 -I: inode size, 128 or a larger power of two up to the block size"),
         OptionSpec.number("m", null,
-            "mkfs.ext2 -m: percentage of blocks reserved for root, 0 to 50 (default 0)"));
+            "mkfs.ext2 -m: percentage of blocks reserved for root, 0 to 50 (default 0)"),
+        OptionSpec.number("uninit_bg", null, "1: groups start uninitialised (no bitmaps"
+            + " written until used, checksummed descriptors; e2fsprogs' -O uninit_bg); 0: every"
+            + " group's bitmaps written (default: 1 from 4 TiB on)"));
   }
 
   @Override
@@ -95,8 +101,10 @@ public final class Ext2ishType implements FileSystemType {
     }
     long blocks = bytes / bs;
     if (blocks > 0xFFFFFFFFL) {
-      throw Errno.EFBIG.exception("ext2 counts blocks in 32 bits: " + blocks + " blocks of "
-          + bs + " bytes is too many (use a larger block size)");
+      // mke2fs's refusal: ext2 has no 64bit feature, s_blocks_count is 32 bits.
+      throw Errno.EFBIG.exception(String.format("size of device (0x%x blocks) too big to be"
+          + " expressed in 32 bits using a blocksize of %d (at most %d bytes%s)", blocks, bs,
+          0xFFFFFFFFL * bs, bs < 4096 ? "; a larger block size allows more" : ""));
     }
     int bpg = options.isSet("blocks_per_group") ? (int) options.number("blocks_per_group") : 8 * bs;
     if (bpg < 256 || bpg > 8 * bs || bpg % 8 != 0) {
@@ -141,7 +149,12 @@ public final class Ext2ishType implements FileSystemType {
       throw Errno.EINVAL.exception("device too small");
     }
     Geometry geo = new Geometry(bs, blocks, bpg, ipg, isize);
-    Mkfs.format(machine, device, geo, reservedPct);
+    // uninit_bg (ext4's RO_COMPAT_GDT_CSUM, which e2fsprogs also allows on ext2): by default
+    // from 4 TiB on (mke2fs's "big" and "huge" sizes), where every group's bitmaps would be
+    // 256 MiB and more of blocks that mke2fs must write.
+    boolean uninitBg = options.isSet("uninit_bg") ? options.number("uninit_bg") != 0
+        : geo.blocksCount * bs >= UNINIT_BG_FROM;
+    Mkfs.format(machine, device, geo, reservedPct, uninitBg);
   }
 
   @Override

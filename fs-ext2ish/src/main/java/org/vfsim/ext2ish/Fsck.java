@@ -26,7 +26,12 @@ final class Fsck {
     for (InodeRecord rec : img.inodes.values()) {
       int g = geo.inodeGroup(rec.ino);
       int idx = (int) ((rec.ino - 1) % geo.inodesPerGroup);
-      r.check(img.inodeBitmap[g].get(idx), "inode %d in use but free in inode bitmap", rec.ino);
+      r.check(img.peekInodeBitmap(g).get(idx), "inode %d in use but free in inode bitmap",
+          rec.ino);
+      r.check(!img.uninitBg || (img.flags[g] & FsState.INODE_UNINIT) == 0,
+          "inode %d in use in group %d marked INODE_UNINIT", rec.ino, g);
+      r.check(!img.uninitBg || !img.inUnusedTail(rec.ino),
+          "inode %d in use past group %d's itable_unused %d", rec.ino, g, img.itableUnused[g]);
       if (rec.dir) {
         dirs[g]++;
       }
@@ -50,7 +55,7 @@ final class Fsck {
         int rel = (int) (b - geo.groupFirst(bg));
         if (rel < geo.overheadOf(bg)) {
           r.problem("inode %d references metadata block %d of group %d", rec.ino, b, bg);
-        } else if (!img.blockBitmap[bg].get(rel)) {
+        } else if (!img.peekBlockBitmap(bg).get(rel)) {
           r.problem("block %d is free in the bitmap but mapped by inode %d", b, rec.ino);
         }
       });
@@ -114,9 +119,22 @@ final class Fsck {
     }
     long freeTotal = 0;
     long freeInodesTotal = 0;
+    int uninit = FsState.BLOCK_UNINIT | FsState.INODE_UNINIT;
     for (int g = 0; g < geo.groups; g++) {
-      BitSet bm = img.blockBitmap[g];
       int size = geo.blocksInGroup(g);
+      if (img.uninitBg && !img.inCore(g) && (img.flags[g] & uninit) == uninit) {
+        // Both bitmaps uninitialised: the counts are the fresh group's, in closed form.
+        int free = size - geo.overheadOf(g);
+        r.check(free == img.freeBlocks[g], "group %d: %d free blocks counted, bitmap has %d", g,
+            img.freeBlocks[g], free);
+        r.check(img.freeInodes[g] == geo.inodesPerGroup && dirs[g] == 0 && img.usedDirs[g] == 0,
+            "group %d: INODE_UNINIT but %d free inodes, %d directories", g, img.freeInodes[g],
+            img.usedDirs[g]);
+        freeTotal += free;
+        freeInodesTotal += geo.inodesPerGroup;
+        continue;
+      }
+      BitSet bm = img.peekBlockBitmap(g);
       long first = geo.groupFirst(g);
       for (int i = 0; i < geo.overheadOf(g); i++) {
         r.check(bm.get(i), "metadata block %d of group %d is free in the bitmap", first + i, g);
@@ -126,18 +144,22 @@ final class Fsck {
             first + i);
       }
       r.check(bm.nextSetBit(size) < 0, "group %d bitmap has bits past the group end", g);
-      r.check(!img.staleFree[g].intersects(bm), "group %d: a block in use is marked stale", g);
+      BitSet stale = img.staleFreeIfMade(g);
+      r.check(stale == null || !stale.intersects(bm), "group %d: a block in use is marked stale",
+          g);
+      r.check(!img.uninitBg || (img.flags[g] & FsState.BLOCK_UNINIT) == 0
+          || bm.equals(img.freshBlockBitmap(g)), "group %d: BLOCK_UNINIT but blocks in use", g);
       int free = size - bm.cardinality();
       r.check(free == img.freeBlocks[g], "group %d: %d free blocks counted, bitmap has %d", g,
           img.freeBlocks[g], free);
       freeTotal += free;
-      int freeI = geo.inodesPerGroup - img.inodeBitmap[g].cardinality();
+      BitSet ib = img.peekInodeBitmap(g);
+      int freeI = geo.inodesPerGroup - ib.cardinality();
       r.check(freeI == img.freeInodes[g], "group %d: %d free inodes counted, bitmap has %d", g,
           img.freeInodes[g], freeI);
       freeInodesTotal += freeI;
       r.check(dirs[g] == img.usedDirs[g], "group %d: %d directories counted, %d found", g,
           img.usedDirs[g], dirs[g]);
-      BitSet ib = img.inodeBitmap[g];
       for (int i = ib.nextSetBit(0); i >= 0; i = ib.nextSetBit(i + 1)) {
         long ino = (long) g * geo.inodesPerGroup + i + 1;
         if (ino >= Geometry.FIRST_INO || ino == Geometry.ROOT_INO) {

@@ -64,6 +64,22 @@ final class Geometry {
     return group <= 1 || isPower(group, 3) || isPower(group, 5) || isPower(group, 7);
   }
 
+  /** The next group after {@code group} with a superblock backup. */
+  static int nextSuperBackup(int group) {
+    if (group < 1) {
+      return 1;
+    }
+    long best = Long.MAX_VALUE;
+    for (int base : new int[] {3, 5, 7}) {
+      long p = base;
+      while (p <= group) {
+        p *= base;
+      }
+      best = Math.min(best, p);
+    }
+    return (int) Math.min(best, Integer.MAX_VALUE);
+  }
+
   private static boolean isPower(int n, int base) {
     long p = base;
     while (p < n) {

@@ -207,12 +207,15 @@ final class MetadataTracker {
     }
     int g = geo.groupOf(b);
     if (b >= geo.firstDataBlock && g < geo.groups) {
+      // A bitmap not in core is read before its buffer is refilled (it may be that buffer).
       if (b == geo.blockBitmap(g)) {
-        fill(b, data -> encodeBitmap(data, s.blockBitmap[g], geo.blocksInGroup(g)));
+        BitSet bits = s.peekBlockBitmap(g);
+        fill(b, data -> encodeBitmap(data, bits, geo.blocksInGroup(g)));
         return true;
       }
       if (b == geo.inodeBitmap(g)) {
-        fill(b, data -> encodeBitmap(data, s.inodeBitmap[g], geo.inodesPerGroup));
+        BitSet bits = s.peekInodeBitmap(g);
+        fill(b, data -> encodeBitmap(data, bits, geo.inodesPerGroup));
         return true;
       }
       if (geo.isInodeTable(b)) {
@@ -261,9 +264,10 @@ final class MetadataTracker {
     for (int i = bits.nextSetBit(0); i >= 0 && i < valid; i = bits.nextSetBit(i + 1)) {
       data[i >>> 3] |= (byte) (1 << (i & 7));
     }
-    for (int i = valid; i < data.length * 8; i++) {
+    for (int i = valid; i < data.length * 8 && (i & 7) != 0; i++) {
       data[i >>> 3] |= (byte) (1 << (i & 7));
     }
+    java.util.Arrays.fill(data, (valid + 7) >>> 3, data.length, (byte) 0xff);
   }
 
   static BitSet decodeBitmap(byte[] data, int valid) {

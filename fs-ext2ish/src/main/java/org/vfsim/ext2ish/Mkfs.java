@@ -11,11 +11,17 @@ import org.vfsim.block.RequestFlag;
  * mke2fs for ext2 revision 1: discards the device, writes the superblock and descriptor table
  * (with backups in groups 0, 1 and powers of 3, 5 and 7), the bitmaps, the root directory
  * (inode 2) and {@code lost+found} (inode 11). Inode tables are zeros: the device was discarded.
+ * With uninit_bg only group 0's bitmaps and the last group's block bitmap are written; every
+ * other group is marked uninitialised, so a 16 TiB filesystem costs its descriptor tables only.
  */
 final class Mkfs {
   private Mkfs() {}
 
-  static void format(Machine machine, BlockDevice device, Geometry geo, long reservedPct) {
+  /** Dirty buffers mkfs lets pile up before writing them (bounded memory on any size). */
+  private static final int BATCH = 4096;
+
+  static void format(Machine machine, BlockDevice device, Geometry geo, long reservedPct,
+      boolean uninitBg) {
     // mke2fs discards the device first; only blocks holding something need a request.
     List<Long> stored = device.storedBlocks();
     for (int i = 0; i < stored.size(); ) {
@@ -27,6 +33,16 @@ final class Mkfs {
       i = j;
     }
     FsState img = new FsState(geo);
+    img.uninitBg = uninitBg;
+    if (uninitBg) {
+      // mke2fs: every group uninitialised but group 0 (the root's) and the last group's block
+      // bitmap; the discard zeroed every inode table.
+      short all = (short) (FsState.INODE_UNINIT | FsState.BLOCK_UNINIT | FsState.ITABLE_ZEROED);
+      java.util.Arrays.fill(img.flags, all);
+      img.flags[0] = FsState.ITABLE_ZEROED;
+      img.flags[geo.groups - 1] &= (short) ~FsState.BLOCK_UNINIT;
+    }
+    img.reserveFirstInodes();
     long now = machine.clock().seconds();
     SuperFields f = img.sf;
     f.reservedBlocks = geo.blocksCount * reservedPct / 100;
@@ -54,7 +70,8 @@ final class Mkfs {
     InodeRecord lf = new InodeRecord(Geometry.FIRST_INO, true, 0700, now);
     lf.parent = Geometry.ROOT_INO;
     img.inodes.put(lf.ino, lf);
-    img.inodeBitmap[0].set((int) lf.ino - 1);
+    img.inodeBitmap(0).set((int) lf.ino - 1);
+    img.inodeUsed(0, (int) lf.ino - 1);
     img.freeInodes[0]--;
     img.freeInodesCount--;
     img.usedDirs[0]++;
@@ -77,12 +94,20 @@ final class Mkfs {
     root.dirBlockUse.set(0, root.dirBlockUse.get(0) + InodeRecord.recLen("lost+found"));
     meta.writeInode(root, 0);
     meta.writeInode(lf, 0);
-    for (int g = 0; g < geo.groups; g++) {
-      meta.dirtyGroup(g);
-      meta.dirtyInodeBitmap(g);
-    }
     for (int i = 0; i < geo.gdtBlocks; i++) {
       meta.dirty(geo.superBlockBlock() + 1 + i);
+    }
+    meta.dirtyGroup(0);
+    meta.dirtyInodeBitmap(0);
+    meta.dirtyGroup(geo.groups - 1);
+    int dirtied = 0;
+    for (int g = 0; g < geo.groups && !uninitBg; g++) {
+      meta.dirty(geo.blockBitmap(g));
+      meta.dirty(geo.inodeBitmap(g));
+      if ((dirtied += 2) >= BATCH) {
+        meta.writeAll();
+        dirtied = 0;
+      }
     }
     meta.writeAll();
     writeBackups(img, cache);
@@ -116,6 +141,9 @@ final class Mkfs {
           copy.release();
           primaryGdt.release();
         }
+      }
+      if (cache.dirtyCount() >= BATCH) {
+        cache.writeDirty();
       }
     }
   }

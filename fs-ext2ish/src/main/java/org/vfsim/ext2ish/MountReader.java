@@ -51,13 +51,19 @@ final class MountReader {
       s.freeBlocksCount += s.freeBlocks[g];
       s.freeInodesCount += s.freeInodes[g];
     }
+    // ext2_fill_super reads only the descriptors; a bitmap is read when first used.
+    s.reader = (g, inodes) -> inodes
+        ? readBitmap(cache, geo.inodeBitmap(g), geo.inodesPerGroup)
+        : readBitmap(cache, geo.blockBitmap(g), geo.blocksInGroup(g));
     for (int g = 0; g < geo.groups; g++) {
-      s.blockBitmap[g] = readBitmap(cache, geo.blockBitmap(g), geo.blocksInGroup(g));
-      s.inodeBitmap[g] = readBitmap(cache, geo.inodeBitmap(g), geo.inodesPerGroup);
-      s.staleFree[g] = new BitSet(geo.blocksInGroup(g));
-    }
-    for (int g = 0; g < geo.groups; g++) {
-      BitSet ib = s.inodeBitmap[g];
+      // A clean filesystem's descriptor tells a group with no inode in use; after a crash the
+      // descriptor may lag its bitmap, so every bitmap is read (and let go again).
+      boolean noInodes = s.uninitBg && (s.flags[g] & FsState.INODE_UNINIT) != 0
+          || s.valid && s.freeInodes[g] == geo.inodesPerGroup;
+      if (noInodes && g != 0) {
+        continue;
+      }
+      BitSet ib = s.peekInodeBitmap(g);
       for (int i = ib.nextSetBit(0); i >= 0 && i < geo.inodesPerGroup; i = ib.nextSetBit(i + 1)) {
         long ino = (long) g * geo.inodesPerGroup + i + 1;
         if (ino < Geometry.FIRST_INO && ino != Geometry.ROOT_INO) {

@@ -146,8 +146,9 @@ final class Repair {
     fs.map.forEachBlock(rec, (b, indirect) -> {
       int g = geo.groupOf(b);
       int rel = (int) (b - geo.groupFirst(g));
-      if (!s.blockBitmap[g].get(rel)) {
-        s.blockBitmap[g].set(rel);
+      if (!s.blockBitmap(g).get(rel)) {
+        s.blockBitmap(g).set(rel);
+        s.blocksChanged(g);
         s.freeBlocks[g]--;
         s.freeBlocksCount--;
       }
@@ -212,58 +213,71 @@ final class Repair {
   }
 
   private void rebuildBitmaps(Map<Long, Long> ignored) {
-    BitSet[] used = new BitSet[geo.groups];
-    for (int g = 0; g < geo.groups; g++) {
-      used[g] = new BitSet(geo.blocksInGroup(g));
-      used[g].set(0, geo.overheadOf(g));
-    }
-    int[] dirs = new int[geo.groups];
-    BitSet[] inodes = new BitSet[geo.groups];
-    for (int g = 0; g < geo.groups; g++) {
-      inodes[g] = new BitSet(geo.inodesPerGroup);
-    }
-    inodes[0].set(0, Geometry.FIRST_INO - 1);
+    // What the inodes use, for the groups they use; every other group holds only its metadata.
+    Map<Integer, BitSet> used = new HashMap<>();
+    Map<Integer, BitSet> inodes = new HashMap<>();
+    Map<Integer, Integer> dirs = new HashMap<>();
+    inodes.computeIfAbsent(0, g -> new BitSet(geo.inodesPerGroup))
+        .set(0, Geometry.FIRST_INO - 1);
     for (InodeRecord rec : s.inodes.values()) {
       int g = geo.inodeGroup(rec.ino);
-      inodes[g].set((int) ((rec.ino - 1) % geo.inodesPerGroup));
+      inodes.computeIfAbsent(g, x -> new BitSet(geo.inodesPerGroup))
+          .set((int) ((rec.ino - 1) % geo.inodesPerGroup));
       if (rec.dir) {
-        dirs[g]++;
+        dirs.merge(g, 1, Integer::sum);
       }
       fs.map.forEachBlock(rec, (b, indirect) -> {
         int bg = geo.groupOf(b);
-        used[bg].set((int) (b - geo.groupFirst(bg)));
+        used.computeIfAbsent(bg, s::freshBlockBitmap).set((int) (b - geo.groupFirst(bg)));
       });
     }
     long freeTotal = 0;
     long freeInodes = 0;
     for (int g = 0; g < geo.groups; g++) {
-      if (!used[g].equals(s.blockBitmap[g])) {
-        BitSet diff = (BitSet) used[g].clone();
-        diff.xor(s.blockBitmap[g]);
+      BitSet want = used.getOrDefault(g, null);
+      if (want == null) {
+        want = s.freshBlockBitmap(g);
+      }
+      BitSet have = s.peekBlockBitmap(g);
+      if (!want.equals(have)) {
+        BitSet diff = (BitSet) want.clone();
+        diff.xor(have);
         done.add(String.format("group %d: block bitmap differences (%d blocks): fixed", g,
             diff.cardinality()));
-        s.blockBitmap[g].clear();
-        s.blockBitmap[g].or(used[g]);
+        BitSet bm = s.blockBitmap(g);
+        bm.clear();
+        bm.or(want);
+        s.blocksChanged(g);
         fs.meta.dirtyGroup(g);
       }
-      if (!inodes[g].equals(s.inodeBitmap[g])) {
+      BitSet wantI = inodes.get(g);
+      if (wantI == null) {
+        wantI = new BitSet(geo.inodesPerGroup);
+      }
+      if (!wantI.equals(s.peekInodeBitmap(g))) {
         done.add(String.format("group %d: inode bitmap differences: fixed", g));
-        s.inodeBitmap[g].clear();
-        s.inodeBitmap[g].or(inodes[g]);
+        BitSet ib = s.inodeBitmap(g);
+        ib.clear();
+        ib.or(wantI);
+        if (!wantI.isEmpty()) {
+          s.inodeUsed(g, wantI.length() - 1);
+        }
+        fs.meta.dirtyGroup(g);
         fs.meta.dirtyInodeBitmap(g);
       }
-      // Every free block may hold an old owner's bytes after a crash.
-      s.staleFree[g].set(0, geo.blocksInGroup(g));
-      s.staleFree[g].andNot(s.blockBitmap[g]);
-      int free = geo.blocksInGroup(g) - s.blockBitmap[g].cardinality();
-      int freeI = geo.inodesPerGroup - s.inodeBitmap[g].cardinality();
-      if (free != s.freeBlocks[g] || freeI != s.freeInodes[g] || dirs[g] != s.usedDirs[g]) {
+      // Every free block may hold an old owner's bytes after a crash (groups not in core: the
+      // flag staleAfterCrash says so until their bitmap comes in).
+      s.restale(g);
+      int free = geo.blocksInGroup(g) - want.cardinality();
+      int freeI = geo.inodesPerGroup - wantI.cardinality();
+      int d = dirs.getOrDefault(g, 0);
+      if (free != s.freeBlocks[g] || freeI != s.freeInodes[g] || d != s.usedDirs[g]) {
         done.add(String.format("group %d: free blocks %d, free inodes %d, directories %d;"
             + " counted %d, %d, %d: fixed", g, s.freeBlocks[g], s.freeInodes[g],
-            s.usedDirs[g], free, freeI, dirs[g]));
+            s.usedDirs[g], free, freeI, d));
         s.freeBlocks[g] = free;
         s.freeInodes[g] = freeI;
-        s.usedDirs[g] = dirs[g];
+        s.usedDirs[g] = d;
         fs.meta.dirtyGroup(g);
       }
       freeTotal += free;

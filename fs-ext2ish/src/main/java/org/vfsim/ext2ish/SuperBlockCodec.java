@@ -19,6 +19,8 @@ final class SuperBlockCodec {
   static final int RO_COMPAT_SPARSE_SUPER = 0x0001;
   static final int RO_COMPAT_LARGE_FILE = 0x0002;
   static final int RO_COMPAT = RO_COMPAT_SPARSE_SUPER | RO_COMPAT_LARGE_FILE;
+  /** EXT4_FEATURE_RO_COMPAT_GDT_CSUM (uninit_bg): uninitialised groups, checksummed descriptors. */
+  static final int RO_COMPAT_GDT_CSUM = 0x0010;
 
   private SuperBlockCodec() {}
 
@@ -58,7 +60,7 @@ final class SuperBlockCodec {
     Le.put16(b, off + 90, group);
     Le.put32(b, off + 92, COMPAT);
     Le.put32(b, off + 96, INCOMPAT_FILETYPE);
-    Le.put32(b, off + 100, RO_COMPAT);
+    Le.put32(b, off + 100, RO_COMPAT | (s.uninitBg ? RO_COMPAT_GDT_CSUM : 0));
     System.arraycopy(f.uuid, 0, b, off + 104, 16);
     System.arraycopy(f.volumeName, 0, b, off + 120, 16);
     Le.put32(b, off + 264, f.mkfsTime);
@@ -91,7 +93,7 @@ final class SuperBlockCodec {
             "ext2: unsupported incompatible features 0x%x (journal, extents?)", incompat));
       }
       long ro = Le.u32(b, off + 100);
-      if ((ro & ~RO_COMPAT) != 0) {
+      if ((ro & ~(RO_COMPAT | RO_COMPAT_GDT_CSUM)) != 0) {
         throw Errno.EINVAL.exception(String.format(
             "ext2: unsupported read-only features 0x%x", ro));
       }
@@ -117,6 +119,7 @@ final class SuperBlockCodec {
       throw Errno.EUCLEAN.exception("ext2: superblock counts disagree with the group layout");
     }
     FsState s = new FsState(geo);
+    s.uninitBg = rev == 1 && (Le.u32(b, off + 100) & RO_COMPAT_GDT_CSUM) != 0;
     SuperFields f = s.sf;
     f.reservedBlocks = Le.u32(b, off + 8);
     s.freeBlocksCount = Le.u32(b, off + 12);
@@ -153,7 +156,24 @@ final class SuperBlockCodec {
       Le.put16(b, o + 12, s.freeBlocks[grp]);
       Le.put16(b, o + 14, s.freeInodes[grp]);
       Le.put16(b, o + 16, s.usedDirs[grp]);
+      if (s.uninitBg) {
+        Le.put16(b, o + 18, s.flags[grp]);
+        Le.put16(b, o + 28, s.itableUnused[grp]);
+        Le.put16(b, o + 30, checksum(s, grp, b, o));
+      }
     }
+  }
+
+  /**
+   * bg_checksum: crc16 of the filesystem UUID, the group number (le32) and the descriptor's
+   * first 30 bytes, seeded with ~0 ({@code ext2fs_group_desc_csum}).
+   */
+  static int checksum(FsState s, int grp, byte[] b, int o) {
+    int crc = Crc16.update(0xffff, s.sf.uuid, 0, 16);
+    byte[] le = new byte[4];
+    Le.put32(le, 0, grp);
+    crc = Crc16.update(crc, le, 0, 4);
+    return Crc16.update(crc, b, o, 30);
   }
 
   /** Reads the descriptors of descriptor-table block {@code index}, checking their locations. */
@@ -176,6 +196,14 @@ final class SuperBlockCodec {
       s.freeBlocks[grp] = Le.u16(b, o + 12);
       s.freeInodes[grp] = Le.u16(b, o + 14);
       s.usedDirs[grp] = Le.u16(b, o + 16);
+      if (s.uninitBg) {
+        if (Le.u16(b, o + 30) != checksum(s, grp, b, o)) {
+          throw Errno.EUCLEAN.exception(String.format("ext2: group %d's descriptor checksum"
+              + " 0x%04x is wrong (0x%04x)", grp, Le.u16(b, o + 30), checksum(s, grp, b, o)));
+        }
+        s.flags[grp] = (short) Le.u16(b, o + 18);
+        s.itableUnused[grp] = Le.u16(b, o + 28);
+      }
     }
   }
 }

@@ -47,7 +47,8 @@
  *  90  2   s_block_group_nr     the group holding this copy
  *  92  4   s_feature_compat     0 (compat features of other images are ignored)
  *  96  4   s_feature_incompat   0x2 filetype (any other incompat feature: mount refused)
- * 100  4   s_feature_ro_compat  0x1 sparse_super | 0x2 large_file
+ * 100  4   s_feature_ro_compat  0x1 sparse_super | 0x2 large_file, and 0x10 uninit_bg
+ *                                (GDT_CSUM) when mkfs made uninitialised groups (see below)
  * 104 16   s_uuid               derived from the simulated clock and device, never wall time
  * 120 16   s_volume_name        empty
  * 264  4   s_mkfs_time          simulated seconds
@@ -66,8 +67,22 @@
  *  12  2   bg_free_blocks_count
  *  14  2   bg_free_inodes_count
  *  16  2   bg_used_dirs_count    directories whose inode is in this group
- *  18 14   bg_pad, bg_reserved   0
+ *  18  2   bg_flags              uninit_bg only, else 0: 0x1 INODE_UNINIT (inode bitmap never
+ *                                written: every inode free), 0x2 BLOCK_UNINIT (block bitmap
+ *                                never written: only the group's own metadata in use), 0x4
+ *                                ITABLE_ZEROED (the inode table reads as zeros)
+ *  20  8   (reserved)            0
+ *  28  2   bg_itable_unused      uninit_bg only: inodes at the end of the table never used
+ *  30  2   bg_checksum           uninit_bg only: crc16 (polynomial 0x8005, bit-reflected,
+ *                                seed 0xffff) of s_uuid, the group number as le32 and bytes
+ *                                0-29 of this descriptor; mount refuses a wrong one (EUCLEAN)
  * </pre>
+ * With uninit_bg (mkfs {@code uninit_bg=1}, the default from 4 TiB) mkfs marks every group but
+ * group 0 INODE_UNINIT and BLOCK_UNINIT (the last group's block bitmap is written, as mke2fs
+ * does), so it writes the superblock, the descriptor tables and group 0 only. The first inode
+ * or block taken in a group initialises both its bitmaps in core, clears the flags and lowers
+ * bg_itable_unused; the bitmaps are written with the descriptor. The kernel's ext2 driver does
+ * not know this feature and mounts such an image read-only; ext4 and e2fsprogs read it.
  * Mount refuses (EUCLEAN) descriptors that place bitmaps or tables elsewhere than ext2ish's
  * layout (which is mke2fs's without resize_inode or flex_bg).
  *

@@ -37,7 +37,7 @@ class FsckCheckerTest {
     Ext2Fixture fx = withFile();
     long b = file(fx).data[0];
     int g = fx.sb.geo.groupOf(b);
-    fx.sb.img.blockBitmap[g].clear((int) (b - fx.sb.geo.groupFirst(g)));
+    fx.sb.img.blockBitmap(g).clear((int) (b - fx.sb.geo.groupFirst(g)));
     assertCaught(fx, "free in the bitmap but mapped");
   }
 
@@ -54,7 +54,7 @@ class FsckCheckerTest {
     Ext2Fixture fx = withFile();
     long b = fx.sb.freeSpaceExtents().get(0)[0];
     int g = fx.sb.geo.groupOf(b);
-    fx.sb.img.blockBitmap[g].set((int) (b - fx.sb.geo.groupFirst(g)));
+    fx.sb.img.blockBitmap(g).set((int) (b - fx.sb.geo.groupFirst(g)));
     assertCaught(fx, "marked in use but referenced by no inode");
     assertCaught(fx, "free blocks counted");
   }
@@ -107,7 +107,7 @@ class FsckCheckerTest {
     fx.sb.img.usedDirs[0]--;
     long ino = file(fx).ino;
     int g = fx.sb.geo.inodeGroup(ino);
-    fx.sb.img.inodeBitmap[g].clear((int) ((ino - 1) % fx.sb.geo.inodesPerGroup));
+    fx.sb.img.inodeBitmap(g).clear((int) ((ino - 1) % fx.sb.geo.inodesPerGroup));
     assertCaught(fx, "free in inode bitmap");
   }
 

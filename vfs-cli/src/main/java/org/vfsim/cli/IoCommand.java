@@ -109,9 +109,7 @@ final class IoCommand implements Callable<Integer> {
     }
     try (ImageLock lock = ImageLock.acquire(target.real(), image, readOnly, noWait,
         ctx.err())) {
-      if (!readOnly) {
-        MachineImage.removeStaleTemporaries(target);
-      }
+      MachineImage.removeStaleTemporaries(target, ctx.err());
       // Checked again under the lock: another run may have created or replaced it meanwhile.
       MachineImage.Target now = MachineImage.check(image, !readOnly);
       SimulatedSystem system = boot(now);

@@ -38,6 +38,13 @@ final class MachineImage {
   /** At most this much is written or read at once, whatever the device's size. */
   private static final int CHUNK = 1 << 20;
 
+  /**
+   * Test-only (system property {@code vfsim.test.pauseSave}): a save stops halfway through its
+   * temporary file, says so on standard error and waits to be killed, so a test can kill a save
+   * in the middle without guessing when that is.
+   */
+  private static final boolean PAUSE_SAVE = Boolean.getBoolean("vfsim.test.pauseSave");
+
   private MachineImage() {}
 
   /**
@@ -227,15 +234,21 @@ final class MachineImage {
   }
 
   /**
-   * Deletes the temporary files a killed save of this image left behind. Only called with the
-   * image's exclusive lock held, so none of them belongs to a save in progress.
+   * Deletes the temporary files a killed save of this image left behind, one line on {@code
+   * err} for each. Only called with the image's lock held: a save holds the lock alone, so while
+   * we hold it (even shared) no temporary file belongs to a save in progress; its process is
+   * gone.
    */
-  static void removeStaleTemporaries(Target t) {
+  static void removeStaleTemporaries(Target t, java.io.PrintStream err) {
     Pattern mine = tempPattern(t.real());
     try (DirectoryStream<Path> d = Files.newDirectoryStream(t.real().getParent(),
         p -> mine.matcher(p.getFileName().toString()).matches())) {
       for (Path stale : d) {
-        Files.deleteIfExists(stale);
+        long size = Files.size(stale);
+        if (Files.deleteIfExists(stale)) {
+          err.println("vfsim: removed " + stale + " (" + size + " bytes), left by a save of "
+              + t.shown() + " that did not finish (the image is the one before it)");
+        }
       }
     } catch (IOException e) {
       // a stale temporary file is untidy, not wrong: the save below still replaces atomically
@@ -253,7 +266,7 @@ final class MachineImage {
     try {
       tmp = createTemporary(real);
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        writeBlocks(ch, dev.contentSnapshot(), dev.blockSize());
+        writeBlocks(ch, dev.contentSnapshot(), dev.blockSize(), tmp);
         writeFully(ch, ByteBuffer.wrap(trailer.encode()), trailer.deviceBytes());
         ch.force(true);
       }
@@ -298,18 +311,23 @@ final class MachineImage {
   }
 
   /** Writes the blocks in order, runs of adjacent blocks in one request of at most CHUNK. */
-  private static void writeBlocks(FileChannel ch, SortedMap<Long, byte[]> blocks, int bs)
-      throws IOException {
+  private static void writeBlocks(FileChannel ch, SortedMap<Long, byte[]> blocks, int bs,
+      Path tmp) throws IOException {
     ByteBuffer run = ByteBuffer.allocate(CHUNK);
     long runStart = -1;
     long next = -1;
+    int done = 0;
     for (Map.Entry<Long, byte[]> e : blocks.entrySet()) {
       long b = e.getKey();
-      if (runStart >= 0 && (b != next || run.remaining() < bs)) {
+      boolean pause = PAUSE_SAVE && done++ == blocks.size() / 2;
+      if (runStart >= 0 && (b != next || run.remaining() < bs || pause)) {
         run.flip();
         writeFully(ch, run, runStart * bs);
         run.clear();
         runStart = -1;
+      }
+      if (pause) {
+        pauseUntilKilled(tmp);
       }
       if (runStart < 0) {
         runStart = b;
@@ -320,6 +338,18 @@ final class MachineImage {
     if (runStart >= 0) {
       run.flip();
       writeFully(ch, run, runStart * bs);
+    }
+  }
+
+  private static void pauseUntilKilled(Path tmp) {
+    System.err.println("vfsim: save paused halfway through " + tmp);
+    System.err.flush();
+    while (true) {
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        // only a kill ends this
+      }
     }
   }
 
