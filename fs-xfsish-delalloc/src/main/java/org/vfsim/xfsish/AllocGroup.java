@@ -24,6 +24,12 @@ final class AllocGroup {
   /** cntbt: length -> starts. */
   final TreeMap<Long, TreeSet<Long>> cnt = new TreeMap<>();
   private long freeBlocks;
+  /** bnobt, cntbt and inobt blocks below their roots (the roots are AG header blocks). */
+  final List<Long> bnoBlocks = new ArrayList<>();
+  final List<Long> cntBlocks = new ArrayList<>();
+  final List<Long> inoBlocks = new ArrayList<>();
+  /** Inode chunks (the inobt): first AG inode number -> {first block, free-inode mask}. */
+  final TreeMap<Long, long[]> chunks = new TreeMap<>();
 
   AllocGroup(int agno, long agStart, long agBlocks) {
     this.agno = agno;

@@ -317,6 +317,7 @@ final class Bmap {
    * writeback of a page that nobody reserved for. Returns blocks mapped (0 if the hole is gone).
    */
   long allocUnwritten(Task task, XfsInode ip, long off, long len) {
+    sb.transBegin();
     if (!sb.allocationHook(task)) {
       throw Errno.ENOSPC.exception("allocation failed (injected)");
     }
@@ -354,6 +355,7 @@ final class Bmap {
    * them, so a crash never exposes stale blocks). The unused indlen goes back to free space.
    */
   void convertDelalloc(Task task, XfsInode ip, long fsb) {
+    sb.transBegin();
     while (true) {
       synchronized (sb) {
         Irec d = ip.extents().lookup(fsb);
@@ -418,6 +420,7 @@ final class Bmap {
    * catches up with the data ({@code xfs_setfilesize}).
    */
   void ioCompleted(XfsInode ip, long off, long n) {
+    sb.transBegin();
     synchronized (sb) {
       ExtentMap map = ip.extents();
       boolean changed = false;

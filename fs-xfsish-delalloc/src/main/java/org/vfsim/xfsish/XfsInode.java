@@ -38,6 +38,19 @@ final class XfsInode extends Inode {
   /** di_mtime and di_ctime as last committed to the log (see {@link #timestampsUnlogged}). */
   private long loggedMtime;
   private long loggedCtime;
+  private int loggedMode;
+  private int loggedUid;
+  private int loggedGid;
+  private int loggedNlink;
+  /** bmbt blocks below the root in the inode, when the data fork's records outgrow it. */
+  final List<Long> bmbt = new ArrayList<>();
+  /** A directory's data blocks; null while the directory is shortform (in the inode). */
+  @Nullable DirBlocks dir;
+  /** The CIL sequence of the inode's last logged change, and whether it was more than times. */
+  long cilSeq = -1;
+  boolean cilData;
+  /** Open file descriptions of this inode (open minus release); guarded by the superblock. */
+  int openFiles;
   /** The generic write path's open mapping ({@link XfsAops}); guarded by {@code i_rwsem}. */
   XfsAops.@Nullable WriteChunk writeChunk;
 
@@ -49,11 +62,13 @@ final class XfsInode extends Inode {
     timestampsLogged();
   }
 
-  XfsInode(XfsSuperBlock sb, XfsImage.Dinode d) {
+  XfsInode(XfsSuperBlock sb, InodeBuf.Dinode d) {
     super(sb, d.ino, d.type, d.mode);
     this.xsb = sb;
     this.extents = d.extents;
     this.entries = d.entries;
+    this.bmbt.addAll(d.bmbtBlocks);
+    this.dir = d.dir;
     this.diskSize = d.size;
     this.preallocFlag = d.preallocFlag;
     setSize(d.size);
@@ -61,8 +76,13 @@ final class XfsInode extends Inode {
     setNlink(d.nlink);
     // xfs_inode_from_disk: the times are the dinode's, seconds and nanoseconds (set last:
     // setNlink stamps ctime).
-    restoreTimes(d.atime, d.mtime, d.ctime);
+    timesFromDisk(d.atime, d.mtime, d.ctime);
     timestampsLogged();
+  }
+
+  /** The three times as a dinode gives them ({@code xfs_inode_from_disk}). */
+  void timesFromDisk(long atime, long mtime, long ctime) {
+    restoreTimes(atime, mtime, ctime);
   }
 
   /**
@@ -71,31 +91,85 @@ final class XfsInode extends Inode {
    * ride along with the next log write, as relatime/lazytime mostly make it in practice.)
    */
   boolean timestampsUnlogged() {
-    return mtimeNanos() != loggedMtime || ctimeNanos() != loggedCtime;
+    return mtimeNanos() != loggedMtime || ctimeNanos() != loggedCtime || mode() != loggedMode
+        || uid() != loggedUid || gid() != loggedGid || nlink() != loggedNlink;
   }
 
-  /** The inode core, times included, went into a transaction. */
+  /** The inode core, times and attributes included, went into a transaction. */
   void timestampsLogged() {
     loggedMtime = mtimeNanos();
     loggedCtime = ctimeNanos();
+    loggedMode = mode();
+    loggedUid = uid();
+    loggedGid = gid();
+    loggedNlink = nlink();
   }
 
-  XfsImage.Dinode toDinode() {
-    XfsImage.Dinode d = new XfsImage.Dinode();
+  /** The on-disk inode's fields as they are now (the data fork's real records only). */
+  InodeBuf.Dinode toDinode() {
+    InodeBuf.Dinode d = coreDinode();
+    d.extents = extents.copyWithout(State.DELAY);
+    d.entries = new TreeMap<>(entries);
+    d.bmbtBlocks = new ArrayList<>(bmbt);
+    d.dirBlocks = dir == null ? new ArrayList<>() : new ArrayList<>(dir.blocks);
+    return d;
+  }
+
+  /** The core fields only (no copies of the data fork or the entries). */
+  InodeBuf.Dinode coreDinode() {
+    InodeBuf.Dinode d = new InodeBuf.Dinode();
     d.ino = ino();
     d.type = type();
     d.mode = mode();
     d.uid = uid();
     d.gid = gid();
     d.nlink = nlink();
-    d.size = isDirectory() ? 0 : diskSize;
+    d.size = isDirectory() ? dirSize() : diskSize;
     d.atime = atimeNanos();
     d.mtime = mtimeNanos();
     d.ctime = ctimeNanos();
     d.preallocFlag = preallocFlag;
-    d.extents = extents.copyWithout(State.DELAY);
-    d.entries = new TreeMap<>(entries);
     return d;
+  }
+
+  /** A directory's di_size: its shortform bytes, or its blocks. */
+  long dirSize() {
+    return dir == null ? InodeBuf.sfSize(entries) : (long) dir.blocks.size() * xsb.bs;
+  }
+
+  TreeMap<String, Long> entriesView() {
+    return entries;
+  }
+
+  /** The data fork's on-disk records: real extents, or a block directory's blocks. */
+  List<Irec> forkIrecs() {
+    List<Irec> out = new ArrayList<>();
+    if (isDirectory()) {
+      if (dir != null) {
+        for (int i = 0; i < dir.blocks.size(); i++) {
+          long b = dir.blocks.get(i);
+          Irec last = out.isEmpty() ? null : out.get(out.size() - 1);
+          if (last != null && last.start() + last.len() == b && last.end() == i
+              && last.len() < ExtentMap.MAXEXTLEN) {
+            out.set(out.size() - 1, new Irec(last.off(), last.start(), last.len() + 1,
+                State.NORM, 0));
+          } else {
+            out.add(new Irec(i, b, 1, State.NORM, 0));
+          }
+        }
+      }
+      return out;
+    }
+    for (Irec r : extents.all()) {
+      if (r.isReal()) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  int forkRecords() {
+    return forkIrecs().size();
   }
 
   int agno() {
@@ -114,10 +188,9 @@ final class XfsInode extends Inode {
     return preallocFlag;
   }
 
-  /** bmbt blocks the data fork needs once its records no longer fit in the inode. */
+  /** bmbt blocks the data fork has (none while its records fit in the inode). */
   int bmbtBlocks() {
-    int n = extents.count();
-    return n <= ExtentMap.INLINE_EXTENTS ? 0 : (int) ((n + ExtentMap.BMBT_MAXRECS - 1) / ExtentMap.BMBT_MAXRECS);
+    return bmbt.size();
   }
 
   long realBlocks() {
@@ -154,28 +227,45 @@ final class XfsInode extends Inode {
     if (!isDirectory()) {
       throw Errno.ENOTDIR.exception();
     }
-    Long ino;
     synchronized (xsb) {
-      ino = entries.get(name);
+      Long ino = entries.get(name);
+      XfsInode child = ino == null ? null : xsb.inode(ino);
+      if (child != null) {
+        // A path walk may go on to change its times or attributes (utimes, chmod, chown).
+        xsb.touched(child);
+      }
+      return child;
     }
-    return ino == null ? null : xsb.inode(ino);
   }
 
   private XfsInode add(String name, FileType type, int mode) {
     if (!isDirectory()) {
       throw Errno.ENOTDIR.exception();
     }
-    if (name.length() > 255) {
+    if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
       throw Errno.ENAMETOOLONG.exception(name);
     }
-    XfsInode child = xsb.newInode(this, type, mode);
+    xsb.transBegin();
     synchronized (xsb) {
+      if (entries.containsKey(name)) {
+        throw Errno.EEXIST.exception(name);
+      }
+      XfsInode child = xsb.newInode(this, type, mode);
       entries.put(name, child.ino());
+      try {
+        Dir2.added(xsb, this, name, child.ino());
+      } catch (RuntimeException e) {
+        entries.remove(name);
+        child.setNlink(0);
+        xsb.forget(child);
+        throw e;
+      }
+      if (type == FileType.DIRECTORY) {
+        setNlink(nlink() + 1);
+      }
+      xsb.logTx(1, agno(), this);
+      return child;
     }
-    if (type == FileType.DIRECTORY) {
-      setNlink(nlink() + 1);
-    }
-    return child;
   }
 
   @Override
@@ -190,54 +280,71 @@ final class XfsInode extends Inode {
 
   @Override
   public void unlink(Task task, String name) {
-    XfsInode child;
+    xsb.transBegin();
     synchronized (xsb) {
       Long ino = entries.remove(name);
       if (ino == null) {
         throw Errno.ENOENT.exception(name);
       }
-      child = xsb.inode(ino);
+      Dir2.removed(this, name);
+      XfsInode child = xsb.inode(ino);
+      if (child != null) {
+        child.setNlink(child.nlink() - 1);
+        xsb.logTx(1, child.agno(), child);
+      }
       xsb.logTx(2, agno(), this);
-    }
-    if (child != null) {
-      child.setNlink(child.nlink() - 1);
     }
   }
 
   @Override
   public void rmdir(Task task, String name) {
-    XfsInode child;
+    xsb.transBegin();
     synchronized (xsb) {
       Long ino = entries.remove(name);
       if (ino == null) {
         throw Errno.ENOENT.exception(name);
       }
-      child = xsb.inode(ino);
+      Dir2.removed(this, name);
+      XfsInode child = xsb.inode(ino);
+      setNlink(nlink() - 1);
+      if (child != null) {
+        child.setNlink(0);
+        xsb.forget(child);
+      }
       xsb.logTx(2, agno(), this);
-    }
-    setNlink(nlink() - 1);
-    if (child != null) {
-      child.setNlink(0);
-      xsb.forget(child);
     }
   }
 
   @Override
   public void rename(Task task, String oldName, Inode newDir, String newName) {
     XfsInode target = (XfsInode) newDir;
-    XfsInode child;
+    xsb.transBegin();
     synchronized (xsb) {
       Long ino = entries.remove(oldName);
       if (ino == null) {
         throw Errno.ENOENT.exception(oldName);
       }
-      target.entries.put(newName, ino);
-      child = xsb.inode(ino);
+      Dir2.removed(this, oldName);
+      Long old = target.entries.put(newName, ino);
+      if (old != null) {
+        Dir2.replaced(target, newName, ino);
+      } else {
+        Dir2.added(xsb, target, newName, ino);
+      }
+      XfsInode child = xsb.inode(ino);
+      if (child != null && child.isDirectory() && target != this) {
+        setNlink(nlink() - 1);
+        target.setNlink(target.nlink() + 1);
+      }
+      if (child != null) {
+        // xfs_rename logs the source inode with a new ctime: an fsync of it forces the log.
+        child.touchCtime();
+        xsb.logTx(1, child.agno(), child);
+      }
       xsb.logTx(3, agno(), this);
-    }
-    if (child != null && child.isDirectory() && target != this) {
-      setNlink(nlink() - 1);
-      target.setNlink(target.nlink() + 1);
+      if (target != this) {
+        xsb.logTx(1, target.agno(), target);
+      }
     }
   }
 
@@ -380,6 +487,7 @@ final class XfsInode extends Inode {
   /** {@code xfs_setattr_size}. */
   @Override
   public void setattrSize(Task task, long newSize) {
+    xsb.transBegin();
     long old = size();
     boolean didZeroing = false;
     if (newSize > old) {
@@ -420,6 +528,7 @@ final class XfsInode extends Inode {
     }
     long end = offset + len;
     int bs = xsb.bs;
+    xsb.transBegin();
     if ((mode & FallocMode.PUNCH_HOLE) != 0) {
       punch(task, offset, end);
       return;
@@ -462,7 +571,8 @@ final class XfsInode extends Inode {
    */
   @Override
   public void fsync(Task task, long start, long end, boolean datasync) {
-    if (!xsb.logForce(!datasync)) {
+    if (!xsb.fsyncForce(this, datasync)) {
+      // Nothing of this inode left to log: the data written still needs the cache flushed.
       xsb.dev.flush();
     }
   }
@@ -475,7 +585,19 @@ final class XfsInode extends Inode {
    * the IDIRTY_RELEASE heuristic.)
    */
   @Override
+  public void open(Task task, OpenFile file) {
+    synchronized (xsb) {
+      openFiles++;
+      xsb.touched(this);
+    }
+  }
+
+  @Override
   public void release(Task task, OpenFile file) {
+    synchronized (xsb) {
+      openFiles--;
+      xsb.touched(this);
+    }
     if (isDirectory() || !file.writable() || nlink() == 0) {
       return;
     }

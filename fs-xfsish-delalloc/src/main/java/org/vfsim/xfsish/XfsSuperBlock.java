@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.vfsim.block.BlockDevice;
+import org.vfsim.block.BufferCache;
 import org.vfsim.fs.FileType;
 import org.vfsim.fs.FsckReport;
 import org.vfsim.fs.Inode;
@@ -30,11 +30,11 @@ import org.vfsim.fs.Vfs;
 /**
  * A mounted xfsish ({@code struct xfs_mount}): the AGs and their free space, the free-block
  * counter that delayed allocation reserves from ({@code m_fdblocks}), the allocator, the inodes,
- * and a model of the log: every transaction adds to the in-memory log (the CIL); a log force
- * (fsync, sync, the 30 s log worker, unmount) flushes the device, writes the log blocks and
- * stores the metadata image; sync and unmount also write the dirty metadata blocks in place.
- * All metadata changes happen under this object's monitor, which is never held while taking a
- * folio lock or an inode's {@code i_rwsem}.
+ * and the log: a transaction marks what it changed dirty in the CIL ({@link Cil}); a log force
+ * (fsync, sync, the 30 s log worker, unmount, a full CIL) formats the dirty items into buffer
+ * images and writes them as one checkpoint ({@link XfsLog}); the buffers go home later (AIL
+ * push). All metadata changes happen under this object's monitor, which is never held while
+ * taking a folio lock or an inode's {@code i_rwsem}.
  */
 final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.IndlenBank {
   static final long XFS_SB_MAGIC = 0x58465342L;
@@ -42,11 +42,12 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
   static final Duration LOG_WORKER = Duration.ofSeconds(30);
   /** Background EOF-block scan period ({@code xfs_blockgc_secs}). */
   static final Duration BLOCKGC = Duration.ofSeconds(300);
-  /** Log bytes one logged buffer costs (a dirty-region log item) and one transaction header. */
-  static final int LOG_ITEM_BYTES = 128;
-  static final int LOG_TX_BYTES = 32;
 
   final BlockDevice dev;
+  final BufferCache cache;
+  final XfsLog log;
+  final ExtentBusy busy = new ExtentBusy();
+  final Cil cil;
   final int bs;
   final long dblocks;
   final int agcount;
@@ -54,13 +55,11 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
   final int headerBlocks;
   final long logStart;
   final long logBlocks;
-  private long logHead;
   private int agRotor;
   private final List<AllocGroup> ags;
-  private final long[] nextAgino;
+  final long[] nextAgino;
   private final Map<Long, XfsInode> inodes = new TreeMap<>();
   private final XfsInode root;
-  private final ImageSlots slots;
 
   final long allocsizeBlocks;
   final boolean fixedAllocsize;
@@ -75,25 +74,27 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
   private long resvData;
   private long resvInd;
   private final EnumMap<Counter, Long> counters = new EnumMap<>(Counter.class);
-  private long cilBytes;
-  private final TreeSet<Long> dirtyMeta = new TreeSet<>();
   private final List<SimulatedClock.Timer> timers = new ArrayList<>();
+  /** Inodes whose times may have moved since the last log force ({@link #touched}). */
+  private final java.util.Set<XfsInode> touched = new java.util.LinkedHashSet<>();
+  final LogRecovery.Result recovery;
 
-  XfsSuperBlock(MountContext ctx, XfsImage img, ImageSlots slots) {
+  XfsSuperBlock(MountContext ctx, XfsMount.Loaded l) {
     super(ctx);
-    this.slots = slots;
     this.dev = ctx.device();
-    this.bs = img.blockSize;
-    this.dblocks = img.dblocks;
-    this.agcount = img.agcount;
-    this.agblocks = img.agblocks;
-    this.headerBlocks = img.headerBlocks;
-    this.logStart = img.logStart;
-    this.logBlocks = img.logBlocks;
-    this.logHead = img.logHead;
-    this.agRotor = img.agRotor;
-    this.ags = img.ags;
-    this.nextAgino = img.nextAgino;
+    this.cache = l.cache;
+    this.log = l.log;
+    this.recovery = l.recovery;
+    this.bs = l.bs;
+    this.dblocks = l.dblocks;
+    this.agcount = l.agcount;
+    this.agblocks = l.agblocks;
+    this.headerBlocks = XfsMount.HEADER_BLOCKS;
+    this.logStart = l.logStart;
+    this.logBlocks = l.logBlocks;
+    this.ags = l.ags;
+    this.nextAgino = l.nextAgino;
+    this.cil = new Cil(this);
     for (Counter c : Counter.values()) {
       counters.put(c, 0L);
     }
@@ -108,22 +109,27 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     this.policy = AllocationPolicies.forMountOption(ctx.options().text("policy"),
         XfsishType.class);
     this.bmap = new Bmap(this);
-    for (XfsImage.Dinode d : img.inodes.values()) {
+    for (InodeBuf.Dinode d : l.inodes) {
       inodes.put(d.ino, new XfsInode(this, d));
-    }
-    // Log recovery's unlinked-list processing: inodes with no links lose their blocks now.
-    for (XfsInode ip : List.copyOf(inodes.values())) {
-      if (ip.nlink() == 0) {
-        bmap.freeRange(ip, 0, Long.MAX_VALUE / bs);
-        inodes.remove(ip.ino());
-      }
     }
     long free = 0;
     for (AllocGroup ag : ags) {
       free += ag.freeBlocks();
     }
-    this.fdblocks = free;
-    this.root = inodes.get(img.rootIno);
+    this.fdblocks = free - setAside();
+    this.root = inodes.get(l.rootIno);
+    if (root == null || !root.isDirectory()) {
+      throw Errno.EUCLEAN.exception("xfsish: no root directory (inode " + l.rootIno + ")");
+    }
+    // No path walk looks the root up: it is always looked at.
+    touched.add(root);
+    // Log recovery's unlinked-list processing: inodes with no links lose their blocks now.
+    for (XfsInode ip : List.copyOf(inodes.values())) {
+      if (ip.nlink() == 0) {
+        bmap.freeRange(ip, 0, Long.MAX_VALUE / bs);
+        forget(ip);
+      }
+    }
     SimulatedClock clock = ctx.machine().clock();
     timers.add(clock.scheduleAtFixedRate(LOG_WORKER, () -> {
       if (stillMounted()) {
@@ -135,51 +141,6 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
         blockgcScan(machine().kernelTask(), false, null);
       }
     }));
-  }
-
-  /** mkfs: the geometry and the empty AGs, with the root directory in AG 0. */
-  static XfsImage mkfsImage(BlockDevice dev, int agcount) {
-    int bs = dev.blockSize();
-    if (Integer.bitCount(bs) != 1 || bs < 512 || bs > org.vfsim.pagecache.Folio.SIZE) {
-      // As XFS on a 4 KiB-page machine: 512 bytes up to the page size.
-      throw Errno.EINVAL.exception("xfsish block size must be a power of two from 512 to the"
-          + " page size (4096): " + bs);
-    }
-    if (agcount < 1) {
-      throw Errno.EINVAL.exception("agcount must be at least 1");
-    }
-    XfsImage img = new XfsImage();
-    img.blockSize = dev.blockSize();
-    img.dblocks = dev.blocks();
-    img.agcount = agcount;
-    img.agblocks = (img.dblocks + agcount - 1) / agcount;
-    img.headerBlocks = 8;
-    img.logBlocks = Math.max(64, Math.min(img.dblocks / 512, 65536));
-    int logAg = agcount / 2;
-    img.logStart = logAg * img.agblocks + img.headerBlocks;
-    for (int a = 0; a < agcount; a++) {
-      long start = a * img.agblocks;
-      long len = Math.min(img.agblocks, img.dblocks - start);
-      long minimum = img.headerBlocks + (a == logAg ? img.logBlocks : 0) + 16;
-      if (len < minimum) {
-        throw Errno.EINVAL.exception("AG " + a + " of " + len + " blocks is too small");
-      }
-      AllocGroup ag = new AllocGroup(a, start, len);
-      long first = start + img.headerBlocks + (a == logAg ? img.logBlocks : 0);
-      ag.free(first, start + len - first);
-      img.ags.add(ag);
-    }
-    img.nextAgino = new long[agcount];
-    java.util.Arrays.fill(img.nextAgino, 128);
-    XfsImage.Dinode root = new XfsImage.Dinode();
-    root.ino = 128;
-    img.nextAgino[0] = 129;
-    root.type = FileType.DIRECTORY;
-    root.mode = 0755;
-    root.nlink = 2;
-    img.rootIno = 128;
-    img.inodes.put(root.ino, root);
-    return img;
   }
 
   private boolean stillMounted() {
@@ -211,25 +172,201 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
   }
 
   /**
-   * {@code xfs_dialloc}: a new inode number. Files go in their directory's AG; new directories
-   * rotate across AGs ({@code m_agirotor}) so that directory trees spread out.
+   * {@code xfs_dialloc}: a new inode. Files go in their directory's AG; new directories rotate
+   * across AGs ({@code m_agirotor}) so that directory trees spread out. A free inode in an
+   * existing chunk is reused, lowest first; otherwise a new 64-inode chunk is allocated near
+   * the start of the AG ({@code xfs_ialloc_ag_alloc}), or ENOSPC.
    */
   synchronized XfsInode newInode(XfsInode parent, FileType type, int mode) {
-    int ag = type == FileType.DIRECTORY ? (agRotor++ % agcount) : parent.agno();
-    long ino = ((long) ag << 32) | nextAgino[ag]++;
+    int first = type == FileType.DIRECTORY ? (agRotor++ % agcount) : parent.agno();
+    Map.Entry<Long, long[]> chunk = null;
+    int ag = first;
+    // xfs_dialloc: a free inode or a new chunk in the preferred AG, else in the next ones.
+    for (int i = 0; i < agcount && chunk == null; i++) {
+      ag = (first + i) % agcount;
+      chunk = freeInodeChunk(ag);
+    }
+    if (chunk == null) {
+      throw Errno.ENOSPC.exception("no space for an inode chunk");
+    }
+    long[] c = chunk.getValue();
+    int slot = Long.numberOfTrailingZeros(c[1]);
+    c[1] &= ~(1L << slot);
+    long ino = ((long) ag << 32) | (chunk.getKey() + slot);
     XfsInode ip = new XfsInode(this, ino, type, mode);
     inodes.put(ino, ip);
+    touched.add(ip);
+    cil.dirtyAgi(ag);
     logTx(2, ag, ip);
     return ip;
   }
 
+  /**
+   * A chunk of AG {@code ag} with a free inode: an existing one, or a new 64-inode chunk near
+   * the start of the AG ({@code xfs_ialloc_ag_alloc}); null if the AG has no room for one.
+   */
+  private Map.@Nullable Entry<Long, long[]> freeInodeChunk(int ag) {
+    AllocGroup a = ags.get(ag);
+    for (Map.Entry<Long, long[]> c : a.chunks.entrySet()) {
+      if (c.getValue()[1] != 0) {
+        return c;
+      }
+    }
+    long cb = XfsMount.chunkBlocks(bs);
+    if (fdblocks < cb) {
+      return null; // a new chunk is charged to m_fdblocks: the set-aside is for other metadata
+    }
+    long[] got = allocInAg(a, a.agStart + headerBlocks, cb);
+    if (got == null) {
+      return null;
+    }
+    takeMeta(cb);
+    long start = nextAgino[ag];
+    nextAgino[ag] += InodeBuf.INODES_PER_CHUNK;
+    a.chunks.put(start, new long[] {got[0], -1L});
+    for (long k = 0; k < cb; k++) {
+      cil.newBlock(got[0] + k);
+    }
+    for (int i = 0; i < InodeBuf.INODES_PER_CHUNK; i++) {
+      cil.dirtyIno(((long) ag << 32) | (start + i));
+    }
+    return a.chunks.floorEntry(start);
+  }
+
+  /** The inode's dinode: {block, byte offset in it}, from its chunk in the inobt. */
+  synchronized long[] inodeLocation(long ino) {
+    AllocGroup a = ags.get((int) (ino >>> 32));
+    long agino = ino & 0xffffffffL;
+    Map.Entry<Long, long[]> c = a.chunks.floorEntry(agino);
+    long idx = agino - c.getKey();
+    long byteOff = idx * InodeBuf.ISIZE;
+    return new long[] {c.getValue()[0] + byteOff / bs, byteOff % bs};
+  }
+
+  /** The inode is gone: its dinode becomes free, its bmbt and directory blocks are freed. */
   synchronized void forget(XfsInode ip) {
-    inodes.remove(ip.ino());
-    logTx(2, ip.agno(), ip);
+    if (inodes.remove(ip.ino()) == null) {
+      return;
+    }
+    touched.remove(ip);
+    for (long b : ip.bmbt) {
+      freeMeta(b);
+    }
+    ip.bmbt.clear();
+    if (ip.dir != null) {
+      for (long b : ip.dir.blocks) {
+        freeMeta(b);
+      }
+      ip.dir = null;
+    }
+    AllocGroup a = ags.get(ip.agno());
+    long agino = ip.ino() & 0xffffffffL;
+    Map.Entry<Long, long[]> c = a.chunks.floorEntry(agino);
+    c.getValue()[1] |= 1L << (agino - c.getKey());
+    cil.dirtyAgi(ip.agno());
+    cil.dirtyIno(ip.ino());
+    count(Counter.TRANSACTIONS, 1);
   }
 
   synchronized List<XfsInode> allInodes() {
     return List.copyOf(inodes.values());
+  }
+
+  synchronized int inodeCount() {
+    return inodes.size();
+  }
+
+  // ---- metadata blocks -----------------------------------------------------------------------
+
+  /**
+   * XFS_ALLOC_SET_ASIDE: blocks kept out of {@code m_fdblocks} so that metadata (bmbt, btree
+   * and directory blocks a transaction was not charged for) always finds space.
+   */
+  long setAside() {
+    return 4L + 4L * agcount;
+  }
+
+  /** Charges {@code n} metadata blocks to {@code m_fdblocks}, which may dip into the set-aside. */
+  synchronized void takeMeta(long n) {
+    if (fdblocks - n < -setAside()) {
+      throw Errno.ENOSPC.exception("no space for " + n + " metadata blocks");
+    }
+    fdblocks -= n;
+  }
+
+  /**
+   * {@code len} blocks in AG {@code a} near {@code target}; when only busy blocks are left,
+   * forces the log and tries again (not while a checkpoint is being formatted).
+   */
+  synchronized long @Nullable [] allocInAg(AllocGroup a, long target, long len) {
+    long[] got = a.allocNear(target, len, len);
+    if (got == null && !busy.isEmpty() && !cil.formatting()) {
+      logForce();
+      got = a.allocNear(target, len, len);
+    }
+    if (got != null) {
+      cil.dirtyAgf(a.agno);
+    }
+    return got;
+  }
+
+  /** One metadata block in AG {@code agno} near {@code target}, charged to {@code m_fdblocks}. */
+  synchronized long allocMeta(int agno, long target) {
+    takeMeta(1);
+    AllocGroup a = ags.get(agno);
+    long[] got = allocInAg(a, target, 1);
+    if (got == null) {
+      for (int i = 1; i < agcount && got == null; i++) {
+        a = ags.get((agno + i) % agcount);
+        got = allocInAg(a, a.agStart, 1);
+      }
+    }
+    if (got == null) {
+      fdblocks += 1;
+      throw Errno.ENOSPC.exception("no space for a metadata block");
+    }
+    cil.newBlock(got[0]);
+    return got[0];
+  }
+
+  /** One metadata block in its own AG (a btree block the AG owns), or ENOSPC. */
+  synchronized long allocAgMeta(AllocGroup a) {
+    takeMeta(1);
+    long[] got = allocInAg(a, a.agStart + headerBlocks, 1);
+    if (got == null) {
+      fdblocks += 1;
+      throw Errno.ENOSPC.exception("no space for a btree block in AG " + a.agno);
+    }
+    cil.newBlock(got[0]);
+    return got[0];
+  }
+
+  /**
+   * Frees a metadata block: busy until the freeing checkpoint is on disk, and cancelled in the
+   * log so that recovery never writes an older image of it over what the block holds next.
+   */
+  synchronized void freeMeta(long b) {
+    busy.add(b, 1, log.currentSeq(), true);
+    fdblocks += 1;
+    cil.dirtyAgf(agOf(b));
+    cil.cancel(b);
+  }
+
+  /**
+   * Grows or shrinks the inode's bmbt to what its data fork's records need: none while they fit
+   * in the inode, else {@link Btree#blocksNeeded} blocks near the inode. New blocks come from
+   * the blocks a delayed extent's indlen just returned to {@code m_fdblocks}.
+   */
+  synchronized void fitBmbt(XfsInode ip) {
+    int n = ip.forkRecords();
+    int need = n <= InodeBuf.INLINE_EXTENTS ? 0
+        : Btree.blocksNeeded(Btree.BMAP, bs, n, InodeBuf.BMDR_ENTRIES);
+    while (ip.bmbt.size() < need) {
+      ip.bmbt.add(allocMeta(ip.agno(), inodeLocation(ip.ino())[0]));
+    }
+    while (ip.bmbt.size() > need) {
+      freeMeta(ip.bmbt.remove(ip.bmbt.size() - 1));
+    }
   }
 
   // ---- space accounting ----------------------------------------------------------------------
@@ -305,7 +442,9 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     for (AllocGroup ag : ags) {
       agFree += ag.freeBlocks();
     }
-    return new Space(fdblocks, resvData, resvInd, dblocks - agFree, dblocks);
+    // Used: data, metadata and the set-aside (what neither m_fdblocks nor a reservation holds).
+    return new Space(fdblocks, resvData, resvInd, dblocks - fdblocks - resvData - resvInd,
+        dblocks);
   }
 
   // ---- the allocator -------------------------------------------------------------------------
@@ -334,6 +473,17 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
    * or null. Does not touch {@code m_fdblocks}; callers reserved the blocks.
    */
   synchronized long @Nullable [] allocate(long target, long minlen, long maxlen, boolean exact) {
+    long[] got = allocOnce(target, minlen, maxlen, exact);
+    if (got == null && !busy.isEmpty() && !cil.formatting()) {
+      // xfs_extent_busy_flush: what is left is busy; force the log so it is free, try again.
+      count(Counter.BUSY_FLUSHES, 1);
+      logForce();
+      got = allocOnce(target, minlen, maxlen, exact);
+    }
+    return got;
+  }
+
+  private long @Nullable [] allocOnce(long target, long minlen, long maxlen, boolean exact) {
     maxlen = Math.min(maxlen, ExtentMap.MAXEXTLEN);
     int tag = agOf(target);
     long[] got = null;
@@ -360,7 +510,8 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     }
     if (got != null) {
       count(Counter.EXTENTS_CREATED, 1);
-      logTx(3, agOf(got[0]), null);
+      count(Counter.TRANSACTIONS, 1);
+      cil.dirtyAgf(agOf(got[0]));
     }
     return got;
   }
@@ -368,13 +519,24 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
   /**
    * As above, for file block {@code off} of {@code ip}: with a {@code policy=} mount option the
    * policy chooses among the AGs' free extents instead (told the goal, {@code target}); the
-   * chosen extent is then taken from its AG like any other.
+   * chosen extent is then taken from its AG like any other, busy extents included.
    */
   synchronized long @Nullable [] allocate(XfsInode ip, long off, long target, long minlen,
       long maxlen, boolean exact) {
     if (policy == null) {
       return allocate(target, minlen, maxlen, exact);
     }
+    long[] got = policyOnce(ip, off, target, minlen, maxlen);
+    if (got == null && !busy.isEmpty() && !cil.formatting()) {
+      count(Counter.BUSY_FLUSHES, 1);
+      logForce();
+      got = policyOnce(ip, off, target, minlen, maxlen);
+    }
+    return got;
+  }
+
+  private long @Nullable [] policyOnce(XfsInode ip, long off, long target, long minlen,
+      long maxlen) {
     maxlen = Math.min(maxlen, ExtentMap.MAXEXTLEN);
     Optional<BlockExtent> e = AllocationPolicies.choose(policy, new AllocRequest(ip.ino(), off,
         maxlen, minlen, target, AgFreeSpace.mapped(ip)), new AgFreeSpace(ags, dblocks));
@@ -385,83 +547,95 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     ags.get(agOf(start)).take(start, e.get().length());
     count(Counter.ALLOC_GOAL_HITS, start == target ? 1 : 0);
     count(Counter.EXTENTS_CREATED, 1);
-    logTx(3, agOf(start), null);
+    count(Counter.TRANSACTIONS, 1);
+    cil.dirtyAgf(agOf(start));
     return new long[] {start, e.get().length()};
   }
 
-  /** Returns blocks to their AG's free space. */
+  /**
+   * Returns blocks to free space: they are busy ({@link ExtentBusy}) until the checkpoint of
+   * this transaction is on disk, and only then can the allocator hand them out again.
+   */
   synchronized void freeBlocks(long start, long len) {
     if (policy != null) {
       policy.freed(new BlockExtent(start, len));
     }
     int a = agOf(start);
-    count(Counter.FREE_EXTENTS_MERGED, ags.get(a).free(start, len));
+    busy.add(start, len, log.currentSeq(), false);
     count(Counter.BLOCKS_FREED, len);
-    logTx(3, a, null);
+    cil.dirtyAgf(a);
   }
 
-  // ---- the log model -------------------------------------------------------------------------
+  /** A checkpoint is on disk: the extents its transactions freed go back to the allocator. */
+  synchronized void busyDone(long seq) {
+    for (ExtentBusy.Busy b : busy.clear(seq)) {
+      count(Counter.FREE_EXTENTS_MERGED, ags.get(agOf(b.start())).free(b.start(), b.len()));
+      if (b.meta()) {
+        cache.forget(b.start());
+      }
+    }
+  }
+
+  // ---- the log -------------------------------------------------------------------------------
 
   /**
-   * A transaction commit into the CIL: {@code buffers} logged buffers (AGF, free-space btree
-   * blocks, the inode and its bmbt blocks), and their home blocks become dirty metadata.
+   * A transaction commit into the CIL: the inode (and whatever the allocator dirtied) joins the
+   * next checkpoint; the inode's bmbt is resized to its records.
    */
   synchronized void logTx(int buffers, int agno, @Nullable XfsInode ip) {
     count(Counter.TRANSACTIONS, 1);
-    cilBytes += LOG_TX_BYTES + (long) buffers * LOG_ITEM_BYTES;
-    long agStart = ags.get(agno).agStart;
-    dirtyMeta.add(agStart + 1); // AGF
-    if (buffers >= 3) {
-      dirtyMeta.add(agStart + 2); // bnobt
-      dirtyMeta.add(agStart + 3); // cntbt
-    }
     if (ip != null) {
-      ip.timestampsLogged();
-      long ipAg = ags.get(ip.agno()).agStart;
-      dirtyMeta.add(ipAg + 4 + (ip.ino() & 0xffffffffL) / 32 % 4); // inode cluster
-      int bmbt = ip.bmbtBlocks();
-      for (int i = 0; i < bmbt; i++) {
-        dirtyMeta.add(ipAg + 4 + i % 4); // bmbt blocks, in the AG's metadata area
+      if (!ip.isDirectory()) {
+        fitBmbt(ip);
       }
+      ip.timestampsLogged();
+      cil.dirtyInode(ip, true);
     }
   }
 
   /**
-   * {@code xfs_log_force}: makes everything committed so far durable - a cache flush (the log
-   * write is REQ_PREFLUSH | REQ_FUA), the log blocks, and the metadata image. Returns whether
-   * there was anything to write.
+   * The log reservation at the start of a transaction ({@code xfs_trans_reserve} waiting for log
+   * space): a CIL that grew past a quarter of the log is checkpointed first, as the background
+   * CIL push does, so that no checkpoint outgrows the log.
+   */
+  void transBegin() {
+    boolean push;
+    synchronized (this) {
+      push = cil.estimate() > log.maxCheckpointBlocks() / 4;
+    }
+    if (push) {
+      logForce();
+    }
+  }
+
+  /**
+   * {@code xfs_log_force}: makes everything committed so far durable - the dirty items go to
+   * the log as one checkpoint whose commit record is written with PREFLUSH and FUA. Returns
+   * whether there was anything to write.
    */
   boolean logForce() {
-    return logForce(true);
+    synchronized (this) {
+      logTimestampUpdates();
+      return cil.push();
+    }
   }
 
   /**
-   * A log force that, with {@code timestampsSuffice} false (fdatasync), does nothing when the
-   * only uncommitted changes are timestamp updates.
+   * {@code xfs_file_fsync}'s log force: only if the inode's last change is still in the CIL
+   * (up to its sequence, which is the CIL's); with {@code datasync}, only if that change was
+   * more than timestamps (XFS_ILOG_TIMESTAMP is not in the datasync mask). Returns whether the
+   * log was forced.
    */
-  boolean logForce(boolean timestampsSuffice) {
+  boolean fsyncForce(XfsInode ip, boolean datasync) {
     synchronized (this) {
-      if (cilBytes == 0 && !timestampsSuffice) {
+      if (!datasync && ip.timestampsUnlogged() && inodes.containsKey(ip.ino())) {
+        ip.timestampsLogged();
+        cil.dirtyInode(ip, false);
+      }
+      if (!cil.holds(ip, datasync)) {
         return false;
       }
-      logTimestampUpdates();
-      if (cilBytes == 0) {
-        return false;
-      }
-      dev.flush();
-      long n = (cilBytes + bs - 1) / bs;
-      long left = n;
-      while (left > 0) {
-        long chunk = Math.min(left, logBlocks - logHead);
-        dev.writeMetadata(logStart + logHead, chunk, true);
-        logHead = (logHead + chunk) % logBlocks;
-        left -= chunk;
-      }
-      count(Counter.LOG_FORCES, 1);
-      count(Counter.LOG_BLOCKS_WRITTEN, n);
-      cilBytes = 0;
-      storeImage();
-      return true;
+      return logForce();
     }
   }
 
@@ -472,54 +646,46 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
    * costs one inode item, as relogging an inode already in the CIL does.
    */
   private void logTimestampUpdates() {
-    for (XfsInode ip : inodes.values()) {
-      if (ip.timestampsUnlogged()) {
-        logTx(1, ip.agno(), ip);
+    int marked = 0;
+    for (XfsInode ip : List.copyOf(touched)) {
+      if (ip.timestampsUnlogged() && inodes.get(ip.ino()) == ip) {
+        count(Counter.TRANSACTIONS, 1);
+        ip.timestampsLogged();
+        cil.dirtyInode(ip, false);
+        // Each is a transaction of its own: a CIL grown past its share of the log is
+        // checkpointed before more join it.
+        if (++marked % 64 == 0 && cil.estimate() > log.maxCheckpointBlocks() / 4) {
+          cil.push();
+        }
+      }
+      if (ip.openFiles == 0 && ip != root) {
+        touched.remove(ip);
       }
     }
   }
 
-  /** The AIL push: dirty metadata blocks written in place, then flushed. */
+  /**
+   * An inode whose times or attributes a syscall may change without calling into xfsish (it
+   * was opened, or a path walk found it): the next log force looks at it. Open ones stay.
+   */
+  synchronized void touched(XfsInode ip) {
+    touched.add(ip);
+  }
+
+  /** The AIL push: every logged buffer written in place, then flushed; the tail moves up. */
   synchronized void pushAil() {
-    for (long b : dirtyMeta) {
-      dev.writeMetadata(b, 1, false);
-    }
-    count(Counter.METADATA_BLOCKS_WRITTEN, dirtyMeta.size());
-    dirtyMeta.clear();
-    storeImage();
-    dev.flush();
-  }
-
-  /** Commits the on-disk image (the interim format: the whole image at every commit). */
-  synchronized void storeImage() {
-    slots.commit(image());
-  }
-
-  /** What a commit now would make durable: geometry, AGs and every inode's dinode. */
-  synchronized XfsImage image() {
-    XfsImage img = new XfsImage();
-    img.blockSize = bs;
-    img.dblocks = dblocks;
-    img.agcount = agcount;
-    img.agblocks = agblocks;
-    img.headerBlocks = headerBlocks;
-    img.logStart = logStart;
-    img.logBlocks = logBlocks;
-    img.logHead = logHead;
-    img.agRotor = agRotor;
-    img.rootIno = root.ino();
-    img.ags = ags;
-    img.nextAgino = nextAgino;
-    for (XfsInode ip : inodes.values()) {
-      img.inodes.put(ip.ino(), ip.toDinode());
-    }
-    return img;
+    count(Counter.METADATA_BLOCKS_WRITTEN, log.pushAil());
   }
 
   @Override
   public void syncFs(Task task) {
     logForce();
     pushAil();
+    // Everything is home: cover the log (as the log worker covers an idle log), so that a
+    // mount replays nothing.
+    synchronized (this) {
+      log.cover();
+    }
   }
 
   @Override
@@ -532,6 +698,8 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     }
     logForce();
     pushAil();
+    // The unmount record: a cover whose tail is itself, so the next mount replays nothing.
+    log.cover();
     for (SimulatedClock.Timer t : timers) {
       t.cancel();
     }
@@ -575,7 +743,8 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
 
   @Override
   public synchronized StatFs statfs() {
-    return new StatFs(XFS_SB_MAGIC, bs, dblocks, fdblocks, fdblocks, inodes.size() + 1_000_000L,
+    long f = Math.max(0, fdblocks);
+    return new StatFs(XFS_SB_MAGIC, bs, dblocks, f, f, inodes.size() + 1_000_000L,
         1_000_000L, 255);
   }
 
@@ -612,77 +781,25 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
 
   /**
    * xfs_repair in miniature: each AG's two free-space indexes agree; no block is both free and
-   * mapped, or mapped twice; static metadata, free and mapped blocks cover the device exactly;
-   * {@code m_fdblocks} equals free minus the delayed reservations, and those equal the sum of the
-   * delayed records; records are well formed and merged where XFS would have merged them.
+   * mapped, or mapped twice; {@code m_fdblocks} equals free (and busy) minus the delayed
+   * reservations and the set-aside, and those equal the sum of the delayed records; records are
+   * well formed and merged where XFS would have merged them; then the disk itself ({@link
+   * XfsRepair}): every block verifies, the trees agree with the in-core model and the free
+   * space is the complement of everything in use.
    */
   @Override
-  public synchronized FsckReport fsck() {
+  public FsckReport fsck() {
+    // What is compared is the disk: the CIL goes to the log first.
+    logForce();
+    synchronized (this) {
+      return fsckLocked();
+    }
+  }
+
+  private FsckReport fsckLocked() {
     FsckReport.Builder r = new FsckReport.Builder();
-    long agFree = 0;
-    TreeMap<Long, String> owner = new TreeMap<>();
-    for (AllocGroup ag : ags) {
-      ag.check(r);
-      agFree += ag.freeBlocks();
-      for (long[] e : ag.extents()) {
-        owner.put(e[0], "free:" + e[1]);
-      }
-    }
-    long mapped = 0;
-    long delay = 0;
-    long indlen = 0;
-    Map<Long, long[]> physical = new TreeMap<>();
-    for (XfsInode ip : inodes.values()) {
-      long ipDelay = 0;
-      ExtentMap.Irec prev = null;
-      for (ExtentMap.Irec e : ip.extents().all()) {
-        r.check(e.len() <= ExtentMap.MAXEXTLEN, "ino %d: record %s longer than MAXEXTLEN", ip.ino(), e);
-        r.check(prev == null || prev.end() <= e.off(), "ino %d: records %s and %s overlap", ip.ino(), prev, e);
-        r.check(prev == null || !ExtentMap.mergeable(prev, e), "ino %d: records %s and %s not merged",
-            ip.ino(), prev, e);
-        if (e.isDelay()) {
-          ipDelay += e.len();
-          indlen += e.indlen();
-        } else {
-          mapped += e.len();
-          r.check(e.start() >= 0 && e.start() + e.len() <= dblocks, "ino %d: %s past the device", ip.ino(), e);
-          long[] clash = physical.put(e.start(), new long[] {e.len(), ip.ino()});
-          r.check(clash == null, "ino %d: block %d mapped twice", ip.ino(), e.start());
-        }
-        prev = e;
-      }
-      delay += ipDelay;
-      r.check(ipDelay == ip.delayedBlocks(), "ino %d: i_delayed_blks %d but delayed records sum to %d",
-          ip.ino(), ip.delayedBlocks(), ipDelay);
-    }
-    // Mapped extents must overlap neither each other nor free space.
-    long prevEnd = -1;
-    long prevIno = -1;
-    for (Map.Entry<Long, long[]> e : physical.entrySet()) {
-      r.check(e.getKey() >= prevEnd, "block %d mapped by ino %d and ino %d", e.getKey(),
-          e.getValue()[1], prevIno);
-      AllocGroup ag = ags.get(agOf(e.getKey()));
-      for (long[] f : ag.extents()) {
-        if (f[0] < e.getKey() + e.getValue()[0] && e.getKey() < f[0] + f[1]) {
-          r.problem("blocks %d+%d of ino %d are also free (%d+%d)", e.getKey(), e.getValue()[0],
-              e.getValue()[1], f[0], f[1]);
-          break;
-        }
-      }
-      prevEnd = Math.max(prevEnd, e.getKey() + e.getValue()[0]);
-      prevIno = e.getValue()[1];
-    }
-    long staticMeta = (long) agcount * headerBlocks + logBlocks;
-    r.check(agFree + mapped + staticMeta == dblocks,
-        "space: %d free + %d mapped + %d static metadata != %d blocks", agFree, mapped, staticMeta,
-        dblocks);
-    r.check(delay == resvData, "delalloc data reservation %d but delayed records sum to %d",
-        resvData, delay);
-    r.check(indlen == resvInd, "indlen reservation %d but delayed records carry %d", resvInd, indlen);
-    r.check(fdblocks == agFree - resvData - resvInd,
-        "fdblocks %d != %d free - %d reserved data - %d reserved indlen", fdblocks, agFree,
-        resvData, resvInd);
-    r.check(fdblocks >= 0, "fdblocks negative: %d", fdblocks);
+    XfsRepair.checkInCore(this, r);
+    XfsRepair.check(this, r);
     return r.build();
   }
 }

@@ -68,20 +68,8 @@ public final class XfsishType implements FileSystemType {
     if (agcount < 1 || agcount > 1024) {
       throw Errno.EINVAL.exception("agcount must be in [1, 1024]: " + agcount);
     }
-    XfsImage img = XfsSuperBlock.mkfsImage(device, (int) agcount);
     // mkfs.xfs stamps the root directory with the time it ran.
-    XfsImage.Dinode root = img.inodes.get(img.rootIno);
-    long now = machine.clock().nanoTime();
-    root.atime = now;
-    root.mtime = now;
-    root.ctime = now;
-    ImageSlots.mkfs(device, img);
-    // mkfs writes every AG's headers and btree roots, and zeroes the log.
-    for (AllocGroup ag : img.ags) {
-      device.writeMetadata(ag.agStart, img.headerBlocks, false);
-    }
-    device.writeMetadata(img.logStart, img.logBlocks, false);
-    device.flush();
+    XfsMount.mkfs(device, (int) agcount, machine.clock().nanoTime());
   }
 
   @Override
@@ -90,7 +78,6 @@ public final class XfsishType implements FileSystemType {
     if (dev == null) {
       throw Errno.ENODEV.exception("xfsish needs a block device");
     }
-    ImageSlots.Loaded l = ImageSlots.load(dev);
-    return new XfsSuperBlock(ctx, l.image(), l.slots());
+    return new XfsSuperBlock(ctx, XfsMount.load(dev));
   }
 }

@@ -33,112 +33,194 @@
  *       that no write reserved (a hole inside a dirty page) is not written, as iomap's per-block
  *       dirty state would leave it; {@code page_mkwrite} reserves every block of the page up to
  *       EOF.
- *   <li>Metadata lives in Java objects. Its I/O is counted by a simple model: every transaction
- *       adds logged buffers (128 bytes each plus a 32-byte header) to the in-memory log and
- *       dirties the home blocks of the AGF, the free-space btree roots, the inode cluster and,
- *       past 21 extents, bmbt blocks; a log force (fsync, sync, the 30 s log worker, unmount)
- *       flushes the device, writes the log blocks with FUA and commits the on-disk image; sync
- *       and unmount also write the dirty metadata blocks in place. bmbt blocks take no space:
- *       their reservation (indlen) is returned in full at conversion. Inodes take no space.
+ *   <li>Metadata lives on the device in an XFS-v5-shaped format (below), read at mount into
+ *       in-core caches (free-space indexes, inodes, extent maps) and changed through a
+ *       write-ahead log: a transaction marks what it changed in the CIL ({@link
+ *       org.vfsim.xfsish.Cil}); a log force (fsync, sync, the 30 s log worker, unmount, a CIL
+ *       past a quarter of the log) formats the changed items into block images, logs those
+ *       whose bytes changed as one checkpoint ({@link org.vfsim.xfsish.XfsLog}), and leaves the
+ *       buffers dirty in vfs-api's buffer cache until the AIL push writes them in place (sync,
+ *       unmount, or when the log needs the space). fsync forces the log only if the inode has
+ *       a change in the CIL; fdatasync only if that change is more than timestamps. Metadata
+ *       I/O is counted by the device as METADATA.
+ *   <li>Inode chunks, btree blocks, bmbt blocks and directory blocks take real space. A delayed
+ *       extent's indlen reservation goes back to {@code m_fdblocks} at conversion and the bmbt
+ *       blocks the new records need are taken from it; metadata may dip into a set-aside of
+ *       {@code 4 + 4 * agcount} blocks kept out of {@code m_fdblocks} (XFS_ALLOC_SET_ASIDE).
+ *   <li>Busy extents ({@link org.vfsim.xfsish.ExtentBusy}): freed blocks go back to the
+ *       allocator only when the checkpoint that frees them is on disk; an allocation that finds
+ *       nothing but busy space forces the log and retries. A freed metadata block is also
+ *       cancelled in the log, so recovery never replays an older image of it.
  * </ul>
  *
- * <h2>On-disk format (interim)</h2>
+ * <h2>On-disk format</h2>
  *
- * <p>This is an <b>interim whole-image format</b>: every commit (log force, sync, unmount)
- * writes the whole metadata image, so its cost grows with the filesystem. It replaces the Java
- * serialization bridge and will itself be replaced by the XFS-shaped format of issue 12 (AGF
- * and AGI with free-space and inode B+trees, bmbt blocks, a circular write-ahead log replayed at
- * mount). All integers are little-endian; "u8/u16/u32/u64" are unsigned widths (times and
- * sizes are signed 64-bit). Block numbers are device blocks.
+ * <p>All integers are little-endian. Block numbers are filesystem blocks from the start of the
+ * device (the block size is the device's, 512 to 4096 bytes). "u16/u32/u64" are unsigned widths;
+ * times are signed 64-bit nanoseconds since the epoch.
  *
- * <p><b>Superblock</b>, block 0 (inside AG 0's reserved header blocks), written once by mkfs:
+ * <p><b>Geometry.</b> {@code agcount} allocation groups of {@code agblocks} blocks (the last may
+ * be shorter). Every AG starts with 8 header blocks: +0 the superblock (AG 0 only; unused
+ * elsewhere), +1 the AGF, +2 the AGI, +3 the bnobt root, +4 the cntbt root, +5 the inobt root,
+ * +6 and +7 unused. The log follows the headers of AG {@code agcount / 2}: {@code logblocks =
+ * clamp(dblocks / 128, 64, 16384)}, at most half an AG. mkfs puts the root directory's inode
+ * chunk after the headers (and the log) of AG 0.
  *
- * <pre>
- * off size field
- *   0    4 magic        0x42534658 ("XFSB" as bytes)
- *   4    4 blocksize    bytes per block (512..4096; must equal the device's)
- *   8    8 dblocks      blocks in the filesystem (must equal the device's)
- *  16    8 agblocks     blocks per allocation group (the last may be shorter)
- *  24    4 agcount      allocation groups
- *  28    4 headerblocks reserved header blocks at the start of every AG
- *  32    8 logstart     first block of the log area
- *  40    8 logblocks    blocks in the log area
- *  48    4 crc          CRC32C of bytes 0..47
- * </pre>
- *
- * <p><b>Log area</b> ({@code logstart}, {@code logblocks}): block {@code logstart + s} is the
- * header of slot s (0 = A, 1 = B); slot s's image blocks start at {@code logstart + 2 + s * S}
- * with {@code S = (logblocks - 2) / 2}. The log writes the cost model counts land in the same
- * area but carry no content. A commit writes the encoded image into the slot not in use (plain
- * writes, counted as metadata), then that slot's header with PREFLUSH and FUA: the image is on
- * media before the header that names it, so a power cut leaves the old or the new image. An
- * image longer than a slot fails the commit with ENOSPC. Slot header:
+ * <p><b>Block header</b> ({@link org.vfsim.xfsish.XfsBuf}): every metadata block but inode
+ * chunks starts with
  *
  * <pre>
  * off size field
- *   0    4 magic        0x544c5358 ("XSLT" as bytes)
- *   4    4 slot         0 or 1; must match the block it is in
- *   8    8 generation   1 at mkfs, +1 per commit; mount takes the highest valid one
- *  16    4 length       image bytes (1..slot capacity)
- *  20    4 imagecrc     CRC32C of the whole image
- *  24    4 crc          CRC32C of bytes 0..23
+ *   0    4 magic     four ASCII bytes: XFSB superblock, XAGF, XAGI, AB3B bnobt, AB3C cntbt,
+ *                    IAB3 inobt, BMA3 bmbt, XDD3 directory block, XLGD/XLGC log descriptor/commit
+ *   4    4 crc       CRC32C of the whole block with this field taken as zero
+ *   8    8 blkno     the block's own number
+ *  16    8 owner     AG number (AG headers and trees), inode number (bmbt, directory blocks),
+ *                    -1 (superblock, log)
+ *  24    8 lsn       sequence of the checkpoint that last logged the block
+ *  32    2 level     btree blocks: 0 for a leaf
+ *  34    2 numrecs   btree blocks: records or entries; directory blocks: entries
+ *  36    4 pad       zero
  * </pre>
  *
- * <p>A header with a bad magic, CRC, slot or length is ignored; with no valid header mount
- * fails with EUCLEAN. <b>Image blocks</b> carry {@code blocksize - 4} image bytes followed by
- * the CRC32C of those bytes (a short last block is zero-padded before the CRC); a mismatch is
- * EUCLEAN naming the block. The <b>image</b> ({@link org.vfsim.xfsish.XfsImageCodec}) is:
+ * A block whose magic, CRC, blkno or owner is wrong is EUCLEAN naming the block ("metadata block
+ * N (what) fails its CRC32C"), at mount and in fsck, which reads blocks not waiting for the AIL
+ * from the device.
+ *
+ * <p><b>Superblock</b> (block 0), written by mkfs: header, then
  *
  * <pre>
- * off size field                       (image header, 72 bytes)
- *   0    4 magic        0x474d4958 ("XIMG" as bytes)
- *   4    4 version      1
- *   8    4 blocksize    as the superblock (the geometry must agree with it)
- *  12    8 dblocks
- *  20    4 agcount      1..1024
- *  24    8 agblocks
- *  32    4 headerblocks
- *  36    8 logstart
- *  44    8 logblocks
- *  52    8 loghead      next block of the modelled circular log, 0..logblocks-1
- *  60    4 agrotor      next AG for a new directory's inodes
- *  64    8 rootino      inode number of the root directory
- * then agcount AG records, in AG order:
- *   0    8 agstart      first block (agno * agblocks)
- *   8    8 aglength     blocks in this AG
- *  16    8 nextagino    next AG-relative inode number to hand out
- *  24    4 nfree        free extents, then nfree x (u64 start block, u64 length), sorted by
- *                       start, inside the AG, never overlapping or touching (the bnobt; the
- *                       cntbt is rebuilt from it)
- * then u32 ninodes and ninodes dinodes, by inode number:
- *   0    8 ino          AG number in the high 32 bits, AG-relative number in the low
- *   8    1 type         1 regular file, 2 directory
- *   9    4 mode         permission bits
- *  13    4 uid
- *  17    4 gid
- *  21    4 nlink        0: unlinked but open at the commit (freed at the next mount)
- *  25    8 size         di_size: the size on disk (0 for directories)
- *  33    8 atime        nanoseconds since the epoch
- *  41    8 mtime
- *  49    8 ctime
- *  57    1 flags        bit 0: XFS_DIFLAG_PREALLOC (fallocated)
- *  58    4 nextents     extent records that follow
- *  62    4 nentries     directory entries that follow (0 for files)
- * then nextents records (33 bytes each; delayed extents never reach the disk):
- *   0    8 offset       file block
- *   8    8 start        device block
- *  16    8 length       blocks, 1..2^21-1
- *  24    1 state        0 written, 1 unwritten
- *  25    8 indlen       reserved bmbt blocks (0 for written and unwritten extents)
- * then nentries entries, by name:
- *   0    2 namelen      1..255
- *   2    n name         UTF-8, no '/'
- * 2+n    8 ino          the inode the entry names
+ *  40    4 blocksize     bytes per block; must equal the device's
+ *  44    4 agcount       1..1024
+ *  48    8 dblocks       blocks in the filesystem; must equal the device's
+ *  56    8 agblocks      blocks per AG
+ *  64    4 headerblocks  8
+ *  68    4 inodesize     512
+ *  72    8 logstart      first block of the log
+ *  80    8 logblocks     blocks in the log
+ *  88    8 rootino       the root directory's inode number
  * </pre>
  *
- * <p>Decoding checks every count against the bytes left before reading what it counts (a
- * crafted length cannot make mount allocate), and checks the geometry, the AG ranges, the free
- * extents, the extent records and the root; a truncated or inconsistent image is one EUCLEAN
- * line naming the slot and generation.
+ * <p><b>AGF</b> (AG block 1): header (owner = AG), then
+ *
+ * <pre>
+ *  40    4 agno          the AG's number
+ *  44    4 bnolevel      level of the bnobt root (0: the root is the only block, a leaf)
+ *  48    8 length        blocks in this AG
+ *  56    4 cntlevel      level of the cntbt root
+ *  60    4 btreeblks     bnobt and cntbt blocks besides the two roots
+ *  64    8 freeblks      free blocks (the sum of the bnobt's records)
+ *  72    8 longest       longest free extent
+ *  80    4 freerecs      free extents
+ * </pre>
+ *
+ * <p><b>AGI</b> (AG block 2): header (owner = AG), then
+ *
+ * <pre>
+ *  40    4 agno
+ *  44    4 inolevel      level of the inobt root
+ *  48    8 length        blocks in this AG
+ *  56    8 count         inodes in chunks (64 per chunk)
+ *  64    8 freecount     free inodes in those chunks
+ *  72    8 nextagino     the AG inode number the next new chunk starts at (128 + 64 * chunks
+ *                        ever made)
+ *  80    4 btreeblks     inobt blocks besides the root
+ *  84    4 chunks        inobt records
+ * </pre>
+ *
+ * <p><b>B+trees</b> ({@link org.vfsim.xfsish.Btree}): a leaf (level 0) holds {@code numrecs}
+ * records from byte 40; a node holds entries of (a copy of the first record below the child,
+ * then its u64 block number). The AG trees' roots are the fixed header blocks; the bmbt's root
+ * is in the inode. Other blocks are allocated from the AG (AG trees, near the AG start) or near
+ * the inode (bmbt). Records:
+ *
+ * <pre>
+ * bnobt, cntbt (16 bytes): u64 startblock, u64 blockcount; bnobt sorted by start, cntbt by
+ *                          (count, start); both hold exactly the AG's free extents (busy ones
+ *                          included), never touching each other
+ * inobt (24 bytes):        u64 startino (AG inode number of the chunk's first inode),
+ *                          u64 chunk's first block, u64 free mask (bit i: inode startino+i free)
+ * bmbt (16 bytes, xfs_bmbt_rec): two u64s l0, l1: l0 bit 63 the unwritten flag, bits 62-9 the
+ *                          file offset (54 bits), bits 8-0 the high 9 bits of the start block;
+ *                          l1 bits 63-21 its low 43 bits, bits 20-0 the length (1..2^21-1)
+ * </pre>
+ *
+ * The trees are laid out from the sorted records at each log force (leaves packed from the
+ * left) and only blocks whose bytes changed are logged: an insertion into the middle of a big
+ * tree rewrites the leaves after it, where XFS would split one leaf.
+ *
+ * <p><b>Inodes</b> ({@link org.vfsim.xfsish.InodeBuf}): inode number = AG number &lt;&lt; 32
+ * | AG inode number; AG inode numbers start at 128, in chunks of 64 inodes of 512 bytes taking
+ * {@code 32768 / blocksize} contiguous blocks; the inobt record gives the chunk's block, inode
+ * {@code i} of the chunk is at byte {@code 512 i} of it. Chunk blocks have no block header: each
+ * dinode carries its own CRC, number and block. A free inode's slot has the magic, mode 0, its
+ * number, block and CRC. The dinode:
+ *
+ * <pre>
+ *   0    2 magic     0x4e49 ("IN")
+ *   2    2 mode      file type (0x8000 regular, 0x4000 directory) | permission bits; 0 free
+ *   4    1 version   3
+ *   5    1 format    data fork: 1 local (shortform directory), 2 extents, 3 btree
+ *   6    2 pad
+ *   8    4 uid
+ *  12    4 gid
+ *  16    4 nlink     0: unlinked but open at the checkpoint (freed by the next mount)
+ *  20    4 flags     bit 0: XFS_DIFLAG_PREALLOC (fallocated)
+ *  24    8 atime
+ *  32    8 mtime
+ *  40    8 ctime
+ *  48    8 size      di_size: regular files, the size on disk; directories, the shortform
+ *                    bytes or blocks * blocksize
+ *  56    8 nblocks   data, directory and bmbt blocks
+ *  64    4 nextents  data fork records (inline or in the bmbt)
+ *  68    4 crc       CRC32C of the 512 bytes with this field taken as zero
+ *  72    8 ino       the inode's own number
+ *  80    8 lsn       sequence of the checkpoint that last logged it
+ *  88    8 blkno     the block holding this dinode
+ *  96   80 reserved  zero
+ * 176  336 literal area, the data fork:
+ *            extents: nextents (at most 21) bmbt records
+ *            btree:   u16 level (of the root, 1 or more), u16 numrecs (at most 13), then
+ *                     numrecs entries of (16-byte key record, u64 child block)
+ *            local:   u16 count, then count x (u8 namelen, name, u64 ino), names UTF-8
+ * </pre>
+ *
+ * Delayed extents never reach the disk. <b>Directories</b> are shortform in the inode while
+ * their entries fit in the 336-byte literal area; past that, every entry moves into directory
+ * blocks (allocated near the inode, mapped by the data fork as file blocks 0, 1, ... of the
+ * directory, through a bmbt when the mapping outgrows the inode). A directory block
+ * ({@link org.vfsim.xfsish.DirBlocks}): header (owner = the directory, numrecs = entries), then
+ * entries of (u64 ino, u8 namelen, name) packed from byte 40. An entry stays in the block it
+ * was added to; a new entry goes into the first block with room. A directory never converts
+ * back to shortform.
+ *
+ * <p><b>Log</b> ({@link org.vfsim.xfsish.XfsLog}, {@link org.vfsim.xfsish.LogRecovery}): the
+ * log area is circular. A checkpoint is written at the head, wrapping at the end of the area:
+ * descriptor blocks, then the images of the home blocks they name, then a commit block. The
+ * descriptors and images are plain writes; the commit is written with PREFLUSH|FUA. Descriptor
+ * (header magic XLGD, blkno its log block, owner -1, lsn = sequence), then
+ *
+ * <pre>
+ *  40    8 seq       checkpoint sequence (1 at mkfs, +1 per checkpoint)
+ *  48    4 index     this descriptor's index in the checkpoint (0..ndesc-1)
+ *  52    4 ndesc     descriptors in the checkpoint: ceil(nitems / ((blocksize - 80) / 8))
+ *  56    4 nitems    home blocks named by the checkpoint
+ *  60    4 nimages   images that follow the descriptors (items not cancelled)
+ *  64    8 tailseq   sequence of the oldest checkpoint recovery must replay
+ *  72    8 tailpos   its first log block (0..logblocks-1)
+ *  80  8*n homes     this descriptor's share of the home block numbers, in item order; bit 63
+ *                    set cancels the block (it was freed: no image, and older images of it are
+ *                    not replayed)
+ * </pre>
+ *
+ * Commit block (header magic XLGC), then u64 seq at 40, u32 total blocks of the checkpoint
+ * (commit included) at 48, u32 CRC32C of all the descriptor and image blocks at 52. Recovery
+ * reads the whole log area, keeps the checkpoints whose descriptors and commit verify, takes
+ * the highest sequence as the head and replays, from its tailseq at tailpos up to it, the last
+ * image of every home block not cancelled after it; then writes them home and flushes. A
+ * checkpoint without a valid commit (a power cut while it was written) is ignored. The tail
+ * moves when the AIL push has written every logged buffer home and flushed; before reusing log
+ * space behind the tail recorded on disk, and at sync and unmount, a cover checkpoint (one
+ * descriptor, no items) records the new tail.
  */
 package org.vfsim.xfsish;

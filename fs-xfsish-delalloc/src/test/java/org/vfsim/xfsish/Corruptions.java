@@ -34,6 +34,18 @@ final class Corruptions {
           }
           throw new IllegalStateException("no mapped block to free");
         }
+        case "leak" -> {
+          // A block taken from free space that nothing owns: the space check finds it.
+          AllocGroup ag = sb.ag(0);
+          long s = ag.bno.firstKey();
+          ag.take(s, 1);
+          sb.decFdblocks(1);
+          sb.cil.dirtyAgf(0);
+        }
+        case "inobt" -> {
+          // The in-core free-inode mask changes behind the log's back: disk and core differ.
+          sb.ag(0).chunks.firstEntry().getValue()[1] ^= 1L << 63;
+        }
         default -> throw new IllegalArgumentException(what);
       }
     }

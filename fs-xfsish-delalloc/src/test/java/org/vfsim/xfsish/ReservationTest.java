@@ -141,7 +141,7 @@ class ReservationTest {
 
   @Test
   void fsckCatchesEachDeliberateCorruption() {
-    for (String what : new String[] {"cntbt", "fdblocks", "double-free"}) {
+    for (String what : new String[] {"cntbt", "fdblocks", "double-free", "leak", "inobt"}) {
       XfsFixture f = new XfsFixture(64L << 20, false, "", "");
       int fd = f.create("a");
       f.sys.pwriteBytes(fd, new byte[4 * BS], 0);
@@ -150,6 +150,9 @@ class ReservationTest {
       Corruptions.apply(f.sb, what);
       FsckReport r = f.sb.fsck();
       assertFalse(r.isClean(), what + " went unnoticed");
+      if (what.equals("leak")) {
+        assertTrue(r.problems().stream().anyMatch(p -> p.contains("(leaked)")), r::toString);
+      }
       assertThrows(AssertionError.class, f::check, "the fixture's check catches " + what);
       System.out.println("fsck after corrupting " + what + ": " + r);
     }

@@ -88,11 +88,28 @@ final class MountCommand implements Callable<Integer> {
     if (background) {
       return startInBackground();
     }
-    // Build (and check) the machine before anything is mounted on the host.
+    if (image == null) {
+      return serve(null, name, type, mountOpts, bytes);
+    }
+    // As io does: every check of the path before any work, the lock before loading, held
+    // until the image is saved after the unmount, so no other run replaces it meanwhile.
+    MachineImage.Target target = MachineImage.check(image, true);
+    if (target.exists()) {
+      MachineImage.readTrailer(target); // a bad image is refused without waiting for the lock
+    }
+    try (ImageLock lock = ImageLock.acquire(target.real(), image, false, false, ctx.err())) {
+      MachineImage.removeStaleTemporaries(target, ctx.err());
+      return serve(MachineImage.check(image, true), name, type, mountOpts, bytes);
+    }
+  }
+
+  /** Builds (and checks) the machine, mounts it on the host, waits for the unmount, saves. */
+  private int serve(MachineImage.Target target, String name, FileSystemType type,
+      String mountOpts, long bytes) throws Exception {
     SimulatedSystem system = null;
     Machine machine;
-    if (image != null && Files.exists(image)) {
-      system = SimulatedSystem.loadImage(ctx.registry(), image);
+    if (target != null && target.exists()) {
+      system = SimulatedSystem.loadImage(ctx.registry(), target, MachineImage.readTrailer(target));
       if (!system.type().name().equals(name)) {
         throw new CliFailure(image + " holds a " + system.type().name() + " filesystem, not "
             + name);
@@ -137,8 +154,8 @@ final class MountCommand implements Callable<Integer> {
     }
     try {
       int status = mount.awaitUnmount();
-      if (image != null && system != null) {
-        system.saveImage(image);
+      if (target != null && system != null) {
+        system.saveImage(target);
       }
       return status == 0 ? 0 : 1;
     } finally {

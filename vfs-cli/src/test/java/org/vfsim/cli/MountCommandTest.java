@@ -65,6 +65,12 @@ class MountCommandTest {
     try {
       long server = mountInBackground(dir, image);
       Files.writeString(dir.resolve("kept"), "across mounts\n");
+      // The server holds the image's lock until it has saved: a second run cannot replace it.
+      CliRun other = CliRun.of("io", "--no-wait", "--image", image.toString(), "-f", "-c",
+          "pwrite 0 4k", "other");
+      assertEquals(1, other.exit(), other.err());
+      assertEquals("vfsim: " + image + ": in use by another vfsim run (--no-wait given)\n",
+          other.err());
       unmountAndWait(dir, server);
       assertTrue(Files.size(image) > 0);
       server = mountInBackground(dir, image);
