@@ -163,7 +163,9 @@ public final class Machine {
   /**
    * A simulated power cut and reboot: every process dies, the page cache and every device's
    * volatile write cache are lost, and each filesystem is mounted again from what its device
-   * holds (recovering from its log, if it has one).
+   * holds (recovering from its log, if it has one). A process spawned before the cut is dead:
+   * each of its system calls, and each access to its memory, fails with {@code ESRCH} instead
+   * of reaching the inodes and pages of the mount that died; spawn a new one.
    */
   public void powerCut() {
     List<UserProcess> dead;
@@ -184,6 +186,6 @@ public final class Machine {
       vfs.replace(m, fresh);
     }
     recreateMountPoints();
-    dead.clear();
+    dead.forEach(UserProcess::diedAtPowerCut);
   }
 }

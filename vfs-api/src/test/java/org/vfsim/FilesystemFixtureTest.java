@@ -17,12 +17,12 @@ import org.vfsim.fs.Capability;
 import org.vfsim.fs.FileSystemType;
 import org.vfsim.fs.MountContext;
 import org.vfsim.fs.MountOptions;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.fs.OptionSpec;
 import org.vfsim.fs.SuperBlock;
 import org.vfsim.ramfs.RamfsType;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 class FilesystemFixtureTest {
@@ -78,7 +78,7 @@ class FilesystemFixtureTest {
     assertEquals(1024, fx.device().blockSize());
     assertEquals("/data/f", fx.path("f"));
     Syscalls sys = fx.sys();
-    int fd = sys.open(fx.path("f"), OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    int fd = sys.open(fx.path("f"), Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     sys.pwriteBytes(fd, new byte[] {1, 2, 3}, 0);
     assertArrayEquals(new byte[] {1, 2, 3}, sys.preadBytes(fd, 3, 0));
     assertEquals(fx.sb(), fx.machine().vfs().mounts().stream()

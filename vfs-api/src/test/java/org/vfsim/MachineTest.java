@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.fs.Vfs;
 import org.vfsim.lockdep.LockValidatorExtension;
 import org.vfsim.ramfs.RamfsType;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 @ExtendWith(LockValidatorExtension.class)
@@ -27,7 +27,7 @@ class MachineTest {
     m.mount(new RamfsType(), null, "size=1m", "/mnt");
     Syscalls sys = m.syscalls(m.spawn("t").mainTask());
     for (String path : new String[] {"/f", "/mnt/g"}) {
-      int fd = sys.open(path, OpenFile.O_CREAT | OpenFile.O_RDWR);
+      int fd = sys.open(path, Fcntl.O_CREAT | Fcntl.O_RDWR);
       sys.pwriteBytes(fd, new byte[] {1, 2, 3}, 0);
     }
     m.powerCut();
@@ -36,7 +36,7 @@ class MachineTest {
       ErrnoException e = assertThrows(ErrnoException.class, () -> after.stat(path));
       assertEquals(Errno.ENOENT, e.errno(), path);
     }
-    int fd = after.open("/mnt/h", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    int fd = after.open("/mnt/h", Fcntl.O_CREAT | Fcntl.O_RDWR);
     after.pwriteBytes(fd, new byte[] {4}, 0);
     assertEquals(1, after.fstat(fd).size());
     assertTrue(m.vfs().mounts().stream().anyMatch(x -> x.path().equals("/mnt")));

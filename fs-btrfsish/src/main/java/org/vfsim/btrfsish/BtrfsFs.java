@@ -18,6 +18,7 @@ import org.vfsim.fs.Inode;
 import org.vfsim.fs.MountContext;
 import org.vfsim.fs.StatFs;
 import org.vfsim.fs.SuperBlock;
+import org.vfsim.fs.Vfs;
 import org.vfsim.kernel.SimulatedClock;
 import org.vfsim.kernel.Task;
 import org.vfsim.pagecache.Folio;
@@ -425,6 +426,16 @@ final class BtrfsFs extends SuperBlock {
   public void unmount(Task task) {
     commitTransaction();
     kill();
+  }
+
+  /** Whether the machine's mount table still holds this mount. */
+  boolean stillMounted() {
+    for (Vfs.Mount m : machine().vfs().mounts()) {
+      if (m.sb() == this) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** This mount is gone (unmounted, or replaced by a remount after a power cut). */

@@ -1,9 +1,7 @@
 package org.vfsim.btrfsish;
 
 import java.util.EnumSet;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import javax.inject.Inject;
 import org.vfsim.Machine;
@@ -20,9 +18,6 @@ import org.vfsim.syscall.Errno;
 
 /** btrfs-like: copy-on-write with data-space reservation */
 public final class BtrfsishType implements FileSystemType {
-  /** The live mount of each device, so a remount after a power cut retires the old one's timer. */
-  private final Map<BlockDevice, BtrfsFs> live = new IdentityHashMap<>();
-
   @Inject
   public BtrfsishType() {}
 
@@ -131,14 +126,8 @@ public final class BtrfsishType implements FileSystemType {
     if (sb == null) {
       throw Errno.EINVAL.exception("no btrfsish filesystem on " + device.name());
     }
-    synchronized (live) {
-      BtrfsFs old = live.remove(device);
-      if (old != null) {
-        old.kill();
-      }
-      BtrfsFs fs = new BtrfsFs(ctx, sb);
-      live.put(device, fs);
-      return fs;
-    }
+    // The type is one instance shared by every machine: it keeps nothing per mount (a mount
+    // replaced by a power cut retires itself, see Transaction.periodicCommit).
+    return new BtrfsFs(ctx, sb);
   }
 }

@@ -23,9 +23,16 @@ final class Transaction {
     this.fs = fs;
   }
 
-  /** The periodic commit on the simulated clock (the transaction kthread); takes the fs lock. */
+  /**
+   * The periodic commit on the simulated clock (the transaction kthread); takes the fs lock. A
+   * mount the machine no longer holds (a power cut remounted the device, or the mount never got
+   * attached) is dead: its kthread would have died with the old kernel, so it stops here.
+   */
   void periodicCommit() {
     synchronized (fs) {
+      if (!fs.dead && !fs.stillMounted()) {
+        fs.kill();
+      }
       if (fs.dead) {
         fs.commitTimer.cancel();
         return;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.vfsim.testkit.FilesystemUnderTest;
+import org.vfsim.testkit.crash.CrashRetention;
 import org.vfsim.testkit.crash.CrashSweep;
 
 /** CI's bounded crash-state sweep on Btrfsish (the numbers are printed). */
@@ -24,5 +25,21 @@ class BtrfsishCrashSweepTest {
       assertEquals(List.of(), p.violations().stream().map(v -> v.describe()).toList(),
           p.workload());
     }
+  }
+
+  /**
+   * A long {@code vfsim crash} run keeps nothing per crash state: the states' machines, devices
+   * and superblocks are unreachable once checked, however many there were (btrfsish's type once
+   * kept every mount in a per-device map and ran out of heap after a few hundred states).
+   */
+  @Test
+  void crashStatesAreNotRetained() {
+    CrashRetention.Result few = CrashRetention.measure(fut(), 20, SEED);
+    CrashRetention.Result many = CrashRetention.measure(fut(), 150, SEED);
+    System.out.printf("%s crash retention: %s after 20 states, %s after 150 (seed %d)%n",
+        "btrfsish", few, many, SEED);
+    assertEquals(150, many.states());
+    assertTrue(many.retained() <= few.retained(), "retention grows with the states: " + many);
+    assertEquals(0, many.retained(), many.toString());
   }
 }

@@ -7,8 +7,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.fs.FallocMode;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.lockdep.LockValidatorExtension;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -112,7 +112,7 @@ class CrashConsistencyTest {
       Syscalls s = r.m.syscalls(r.m.spawn("after").mainTask());
       for (int f = 0; f < n; f++) {
         byte[] want = logged[f] != null ? logged[f] : committed[f];
-        int fd = s.open("/mnt/f" + f, OpenFile.O_RDONLY);
+        int fd = s.open("/mnt/f" + f, Fcntl.O_RDONLY);
         assertArrayEquals(want, s.preadBytes(fd, want.length + Rig.PAGE, 0),
             "seed " + seed + " round " + round + " file " + f);
       }

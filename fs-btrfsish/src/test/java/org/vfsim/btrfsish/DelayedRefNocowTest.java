@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.lockdep.LockValidatorExtension;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -37,7 +37,7 @@ class DelayedRefNocowTest {
         "g overwrote in place a block the commit root still gives to f");
     r.m.powerCut();
     Syscalls s = r.m.syscalls(r.m.spawn("after").mainTask());
-    f = s.open("/mnt/f", OpenFile.O_RDONLY);
+    f = s.open("/mnt/f", Fcntl.O_RDONLY);
     assertArrayEquals(a, s.preadBytes(f, page, 0));
     r.assertClean();
   }

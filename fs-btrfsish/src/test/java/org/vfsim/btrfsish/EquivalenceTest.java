@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.kernel.HookPoint;
 import org.vfsim.lockdep.LockValidatorExtension;
-import org.vfsim.mm.Mm;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -52,7 +52,7 @@ class EquivalenceTest {
         if (zap >= 0 && zap != hole) {
           Syscalls o = others[k];
           r.m.hooks().once(HookPoint.BEFORE_ATOMIC_COPY, r.sys.task(),
-              t -> o.madvise(buf + (long) zap * Rig.PAGE, Rig.PAGE, Mm.MADV_DONTNEED));
+              t -> o.madvise(buf + (long) zap * Rig.PAGE, Rig.PAGE, Fcntl.MADV_DONTNEED));
         }
         try {
           outcome[k] = "wrote " + r.sys.pwrite(fds[k], buf + srcOff, len, pos);

@@ -13,6 +13,7 @@ import org.vfsim.fs.FallocMode;
 import org.vfsim.fs.FiemapExtent;
 import org.vfsim.fs.Vfs;
 import org.vfsim.lockdep.LockValidatorExtension;
+import org.vfsim.syscall.Fcntl;
 
 @ExtendWith(LockValidatorExtension.class)
 class FallocateFiemapTest {
@@ -44,8 +45,8 @@ class FallocateFiemapTest {
     assertTrue(fm.get(2).has(FiemapExtent.UNWRITTEN));
     assertEquals(2, r.counter("nocow_writes"));
     assertEquals(0, r.counter("data_may_use"));
-    assertEquals(3 * P, r.sys.lseek(fd, 0, Vfs.SEEK_DATA));
-    assertEquals(5 * P, r.sys.lseek(fd, 3 * P, Vfs.SEEK_HOLE));
+    assertEquals(3 * P, r.sys.lseek(fd, 0, Fcntl.SEEK_DATA));
+    assertEquals(5 * P, r.sys.lseek(fd, 3 * P, Fcntl.SEEK_HOLE));
     r.m.pageCache().dropCleanPages();
     byte[] expect = new byte[8 * P];
     System.arraycopy(d, 0, expect, 3 * P, 2 * P);
@@ -66,7 +67,7 @@ class FallocateFiemapTest {
     r.sys.sync();
     r.m.pageCache().dropCleanPages();
     assertArrayEquals(d, r.sys.preadBytes(fd, 8 * P, 0));
-    assertEquals(2 * P, r.sys.lseek(fd, 2 * P, Vfs.SEEK_HOLE), "whole blocks were punched");
+    assertEquals(2 * P, r.sys.lseek(fd, 2 * P, Fcntl.SEEK_HOLE), "whole blocks were punched");
     r.sys.fallocate(fd, FallocMode.ZERO_RANGE, 6 * P, 4 * P);
     assertEquals(10 * P, r.sys.fstat(fd).size());
     byte[] e = Arrays.copyOf(d, 10 * P);

@@ -2,8 +2,8 @@ package org.vfsim.btrfsish;
 
 import org.vfsim.Machine;
 import org.vfsim.block.BlockDevice;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.kernel.UserProcess;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -37,7 +37,7 @@ final class ManyFilesHarness {
       Syscalls sys = m.syscalls(p.mainTask());
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
-        int fd = sys.open("/mnt/f" + i, OpenFile.O_CREAT | OpenFile.O_RDWR);
+        int fd = sys.open("/mnt/f" + i, Fcntl.O_CREAT | Fcntl.O_RDWR);
         sys.pwriteBytes(fd, data, 0);
         sys.fsync(fd);
         sys.close(fd);

@@ -19,6 +19,7 @@ import org.vfsim.lockdep.LockValidatorExtension;
 import org.vfsim.lockdep.LockdepReport;
 import org.vfsim.lockdep.LockdepViolation;
 import org.vfsim.mm.Mm;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 @ExtendWith(LockValidatorExtension.class)
@@ -31,7 +32,7 @@ class MmapSourceTest {
     int fd = r.create("/mnt/f");
     byte[] init = Rig.pattern(LEN, 1);
     r.sys.pwriteBytes(fd, init, 0);
-    long map = r.sys.mmap(0, LEN, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, fd, 0);
+    long map = r.sys.mmap(0, LEN, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED, fd, 0);
     assertEquals(LEN, r.sys.pwrite(fd, map, LEN, 0), "source is exactly the destination pages");
     assertArrayEquals(init, r.sys.preadBytes(fd, LEN, 0));
     // Source pages 1..3, destination pages 0..2: each copied page was read before overwritten.
@@ -51,9 +52,9 @@ class MmapSourceTest {
     Rig r = new Rig("max_chunk_pages=4");
     int fd = r.create("/mnt/f");
     r.sys.pwriteBytes(fd, Rig.pattern(LEN, 2), 0);
-    long map = r.sys.mmap(0, LEN, Mm.PROT_READ, Mm.MAP_SHARED, fd, 0);
+    long map = r.sys.mmap(0, LEN, Fcntl.PROT_READ, Fcntl.MAP_SHARED, fd, 0);
     r.sys.load(map, 1); // a page fault records mmap_lock -> folio_lock
-    r.sys.madvise(map, LEN, Mm.MADV_DONTNEED); // the source is no longer mapped in
+    r.sys.madvise(map, LEN, Fcntl.MADV_DONTNEED); // the source is no longer mapped in
     r.fs().copyStep = new Legacy2010Copy();
     assertThrows(LockdepViolation.class, () -> r.sys.pwrite(fd, map, LEN, 0));
     List<LockdepReport> reports = r.m.lockValidator().takeReports();
@@ -73,12 +74,12 @@ class MmapSourceTest {
     int g = r.create("/mnt/g");
     r.sys.pwriteBytes(f, Rig.pattern(Rig.PAGE, 3), 0);
     r.sys.pwriteBytes(g, Rig.pattern(Rig.PAGE, 4), 0);
-    long mapF = r.sys.mmap(0, Rig.PAGE, Mm.PROT_READ, Mm.MAP_SHARED, f, 0);
-    long mapG = r.sys.mmap(0, Rig.PAGE, Mm.PROT_READ, Mm.MAP_SHARED, g, 0);
+    long mapF = r.sys.mmap(0, Rig.PAGE, Fcntl.PROT_READ, Fcntl.MAP_SHARED, f, 0);
+    long mapG = r.sys.mmap(0, Rig.PAGE, Fcntl.PROT_READ, Fcntl.MAP_SHARED, g, 0);
     r.sys.load(mapF, 1);
     r.sys.load(mapG, 1);
-    r.sys.madvise(mapF, Rig.PAGE, Mm.MADV_DONTNEED);
-    r.sys.madvise(mapG, Rig.PAGE, Mm.MADV_DONTNEED);
+    r.sys.madvise(mapF, Rig.PAGE, Fcntl.MADV_DONTNEED);
+    r.sys.madvise(mapG, Rig.PAGE, Fcntl.MADV_DONTNEED);
     r.fs().copyStep = new Legacy2010Copy();
 
     Task taskB = r.proc.newThread("B");

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.lockdep.LockValidatorExtension;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -39,8 +39,8 @@ class NocowCsumTest {
     r.sys.cloneRange(f, 0, g, 0, page);
     r.sys.fsync(g); // g is logged sharing the written block, with its checksum
     Syscalls s = reboot(r); // replay: f prealloc over the block, g written data over it
-    f = s.open("/mnt/f", OpenFile.O_RDWR);
-    g = s.open("/mnt/g", OpenFile.O_RDWR);
+    f = s.open("/mnt/f", Fcntl.O_RDWR);
+    g = s.open("/mnt/g", Fcntl.O_RDWR);
     assertArrayEquals(a, s.preadBytes(g, page, 0));
     assertArrayEquals(new byte[page], s.preadBytes(f, page, 0)); // f's log predates the write
     s.ftruncate(g, 0); // g lets go of the block in the running transaction
@@ -50,7 +50,7 @@ class NocowCsumTest {
     assertEquals(nocowBefore, r.counter("nocow_writes"),
         "checksummed bytes were overwritten in place");
     s = reboot(r); // back to the commit after the replay: g still holds the block
-    g = s.open("/mnt/g", OpenFile.O_RDONLY);
+    g = s.open("/mnt/g", Fcntl.O_RDONLY);
     assertEquals(page, s.fstat(g).size());
     assertArrayEquals(a, s.preadBytes(g, page, 0));
     assertTrue(r.fs().fsck().isClean());

@@ -21,9 +21,9 @@ import org.vfsim.block.IoRequest;
 import org.vfsim.block.LoggedRequest;
 import org.vfsim.block.RequestLog;
 import org.vfsim.fs.FsckReport;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /** The trees on the device: crash states, damaged blocks, torn superblocks, commit cost. */
@@ -93,7 +93,7 @@ class OnDiskFormatTest {
       r.m.powerCut();
       Syscalls s = r.m.syscalls(r.m.spawn("after").mainTask());
       for (Map.Entry<String, byte[]> e : durable.entrySet()) {
-        int fd = s.open(e.getKey(), OpenFile.O_RDONLY);
+        int fd = s.open(e.getKey(), Fcntl.O_RDONLY);
         byte[] want = e.getValue();
         assertEquals(want.length, s.fstat(fd).size(),
             "trial " + trial + " " + e.getKey() + " after " + trace);
@@ -218,7 +218,7 @@ class OnDiskFormatTest {
     BtrfsFs fs2 = (BtrfsFs) m2.vfs().resolve("/mnt").superBlock();
     assertEquals(gen, fs2.generation(), "the mirror's generation");
     Syscalls s = m2.syscalls(m2.spawn("t").mainTask());
-    int fd = s.open("/mnt/a", OpenFile.O_RDONLY);
+    int fd = s.open("/mnt/a", Fcntl.O_RDONLY);
     assertArrayEquals(da, s.preadBytes(fd, da.length, 0));
     ErrnoException e = assertThrows(ErrnoException.class, () -> s.open("/mnt/b", 0));
     assertEquals(Errno.ENOENT, e.errno());
@@ -250,7 +250,7 @@ class OnDiskFormatTest {
       t.walk(x -> n[0]++);
       total += n[0];
     }
-    int fd = r.sys.open("/mnt/f700", OpenFile.O_RDWR);
+    int fd = r.sys.open("/mnt/f700", Fcntl.O_RDWR);
     r.sys.pwriteBytes(fd, Rig.pattern(BS, 99), 0);
     r.sys.sync();
     long written = r.counter("nodes_written_last_commit");
@@ -281,7 +281,7 @@ class OnDiskFormatTest {
     Syscalls s = m2.syscalls(m2.spawn("t").mainTask());
     assertEquals(300, s.readdir("/mnt/d").size());
     for (int i = 0; i < 300; i++) {
-      int fd = s.open("/mnt/d/g" + i, OpenFile.O_RDONLY);
+      int fd = s.open("/mnt/d/g" + i, Fcntl.O_RDONLY);
       assertArrayEquals(want.get(i), s.preadBytes(fd, want.get(i).length + 1, 0));
     }
     BtrfsFs fs2 = (BtrfsFs) m2.vfs().resolve("/mnt").superBlock();

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.kernel.HookPoint;
 import org.vfsim.lockdep.LockValidatorExtension;
-import org.vfsim.mm.Mm;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 @ExtendWith(LockValidatorExtension.class)
@@ -74,7 +74,7 @@ class ReservationTest {
           // A racing MADV_DONTNEED before the first copy: the refault sees a zero page.
           Arrays.fill(eff, zap * Rig.PAGE, (zap + 1) * Rig.PAGE, (byte) 0);
           r.m.hooks().once(HookPoint.BEFORE_ATOMIC_COPY, r.sys.task(),
-              t -> other.madvise(buf + (long) zap * Rig.PAGE, Rig.PAGE, Mm.MADV_DONTNEED));
+              t -> other.madvise(buf + (long) zap * Rig.PAGE, Rig.PAGE, Fcntl.MADV_DONTNEED));
         }
       }
       int srcOff = rnd.nextInt(Rig.PAGE);

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.vfsim.Machine;
 import org.vfsim.block.BlockDevice;
 import org.vfsim.fs.FsckReport;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.kernel.UserProcess;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /** A machine with one btrfsish filesystem mounted at /mnt and a process to drive it. */
@@ -40,7 +40,7 @@ final class Rig {
   }
 
   int create(String path) {
-    return sys.open(path, OpenFile.O_CREAT | OpenFile.O_RDWR);
+    return sys.open(path, Fcntl.O_CREAT | Fcntl.O_RDWR);
   }
 
   long counter(String name) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.fs.FallocMode;
 import org.vfsim.fs.FiemapExtent;
 import org.vfsim.lockdep.LockValidatorExtension;
-import org.vfsim.mm.Mm;
+import org.vfsim.syscall.Fcntl;
 
 @ExtendWith(LockValidatorExtension.class)
 class WorkloadTest {
@@ -104,7 +104,8 @@ class WorkloadTest {
         r.assertClean();
       }
     }
-    long map = r.sys.mmap(0, Rig.PAGE, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, fds[1], 0);
+    long map = r.sys.mmap(0, Rig.PAGE, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED,
+        fds[1], 0);
     r.sys.ftruncate(fds[1], Math.max(Rig.PAGE, r.sys.fstat(fds[1]).size()));
     r.sys.store(map, new byte[] {9, 9, 9}); // page_mkwrite reserves delalloc space
     r.assertClean();

@@ -10,9 +10,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.vfsim.kernel.HookPoint;
 import org.vfsim.lockdep.LockValidatorExtension;
-import org.vfsim.mm.Mm;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /** The write-path races of spec section 7, on btrfsish's perform_write, one page or four per chunk. */
@@ -28,7 +28,7 @@ class WritePathScenariosTest {
       init[i] = (byte) i;
     }
     r.sys.pwriteBytes(fd, init, 0);
-    long map = r.sys.mmap(0, 8192, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, fd, 0);
+    long map = r.sys.mmap(0, 8192, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED, fd, 0);
     assertEquals(100, r.sys.pwrite(fd, map + 10, 100, 20));
     byte[] back = r.sys.preadBytes(fd, 200, 0);
     for (int i = 0; i < 100; i++) {
@@ -44,7 +44,7 @@ class WritePathScenariosTest {
     int fd = r.create("/mnt/f");
     byte[] init = Rig.pattern(3 * Rig.PAGE, 5);
     r.sys.pwriteBytes(fd, init, 0);
-    long map = r.sys.mmap(0, 3 * Rig.PAGE, Mm.PROT_READ, Mm.MAP_SHARED, fd, 0);
+    long map = r.sys.mmap(0, 3 * Rig.PAGE, Fcntl.PROT_READ, Fcntl.MAP_SHARED, fd, 0);
     // Destination [100, 100+8000) from source [3000, 11000): straddles three pages each.
     assertEquals(8000, r.sys.pwrite(fd, map + 3000, 8000, 100));
     byte[] expect = init.clone();
@@ -91,10 +91,10 @@ class WritePathScenariosTest {
     int src = r.create("/mnt/src");
     byte[] data = Rig.pattern(2 * Rig.PAGE, 7);
     r.sys.pwriteBytes(src, data, 0);
-    long map = r.sys.mmap(0, 2 * Rig.PAGE, Mm.PROT_READ, Mm.MAP_SHARED, src, 0);
+    long map = r.sys.mmap(0, 2 * Rig.PAGE, Fcntl.PROT_READ, Fcntl.MAP_SHARED, src, 0);
     Syscalls other = r.m.syscalls(r.proc.newThread("reclaim"));
     r.m.hooks().once(HookPoint.BEFORE_ATOMIC_COPY, r.sys.task(),
-        t -> other.madvise(map, 2 * Rig.PAGE, Mm.MADV_DONTNEED));
+        t -> other.madvise(map, 2 * Rig.PAGE, Fcntl.MADV_DONTNEED));
     assertEquals(2 * Rig.PAGE - 100, r.sys.pwrite(fd, map + 100, 2 * Rig.PAGE - 100, 50));
     byte[] expect = Rig.pattern(2 * Rig.PAGE, 1);
     System.arraycopy(data, 100, expect, 50, 2 * Rig.PAGE - 100);

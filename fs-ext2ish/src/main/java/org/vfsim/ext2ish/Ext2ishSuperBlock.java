@@ -7,9 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.jspecify.annotations.Nullable;
 import org.vfsim.fs.alloc.AllocationPolicies;
-import org.vfsim.fs.alloc.AllocationPolicy;
 import org.vfsim.block.BlockDevice;
 import org.vfsim.block.BufferCache;
 import org.vfsim.fs.FsckReport;
@@ -54,7 +52,7 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
     this.data = new DataIo(dev, geo.blockSize);
     this.meta = new MetadataTracker(img, cache, counters);
     this.alloc = new BlockAllocator(ctx.machine(), dev, img, meta, counters,
-        policyOf(ctx.options().text("policy")));
+        AllocationPolicies.forMountOption(ctx.options().text("policy"), Ext2ishType.class));
     this.map = new BlockMap(img, alloc, meta, counters);
     this.reservation = !ctx.options().flag("noreservation");
     long w = ctx.options().number("reservation_window");
@@ -84,19 +82,6 @@ final class Ext2ishSuperBlock extends org.vfsim.fs.SuperBlock {
 
   BlockDevice dev() {
     return device();
-  }
-
-  /**
-   * The allocation policy a {@code policy=} mount option names (null for ext2's own), looked up
-   * with the thread's context class loader so that a plugin jar's policies are found too.
-   */
-  private static @Nullable AllocationPolicy policyOf(String name) {
-    if (name == null || name.equals(AllocationPolicies.DEFAULT)) {
-      return null;
-    }
-    ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    return AllocationPolicies.get(name,
-        loader != null ? loader : Ext2ishSuperBlock.class.getClassLoader());
   }
 
   @Override

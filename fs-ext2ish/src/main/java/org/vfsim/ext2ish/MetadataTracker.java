@@ -128,14 +128,24 @@ final class MetadataTracker {
 
   /**
    * Writes every dirty block in {@code blocks}, each with FUA: durable on return, whatever a
-   * power cut keeps of the write cache.
+   * power cut keeps of the write cache. The first also carries PREFLUSH: FUA orders nothing
+   * before it, and these blocks (an inode table block holds other inodes too) may map blocks
+   * whose discard, or whose own indirect block, is still in the volatile cache; without the
+   * flush a power cut could keep the mapping and lose the discard, showing a previous owner's
+   * bytes.
    */
   void writeSomeDurably(Set<Long> blocks) {
+    boolean first = true;
     for (long b : new TreeSet<>(blocks)) {
       if (dirty.remove(b)) {
         TreeSet<Long> one = new TreeSet<>();
         one.add(b);
-        submit(one, RequestFlag.FUA);
+        if (first) {
+          submit(one, RequestFlag.PREFLUSH, RequestFlag.FUA);
+          first = false;
+        } else {
+          submit(one, RequestFlag.FUA);
+        }
       }
     }
   }

@@ -146,8 +146,9 @@
  * everything and the superblock. An inode is copied into its inode table buffer only when it is
  * itself written ({@code ext2_write_inode}), so another file's fsync never makes this file's
  * newer block map durable. Where ext2 leaves a window open, ext2ish closes it: a truncate that
- * frees blocks or shrinks a file writes the inode with FUA at once (so another file cannot
- * reuse the blocks while the old inode still claims them on disk), and an allocated block that
+ * frees blocks or shrinks a file writes the inode with PREFLUSH and FUA at once (so another
+ * file cannot reuse the blocks while the old inode still claims them on disk, and the discards
+ * of blocks it maps are durable before it), and an allocated block that
  * may hold a previous owner's bytes is discarded first (so a crash can show zeros, never
  * another file's data); a clean unmount discards such blocks, so a later mount need not know.
  *

@@ -8,9 +8,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.vfsim.FilesystemFixture;
 import org.vfsim.fs.FiemapExtent;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /** ext2ish with a pluggable placement: two files appended in turns. */
@@ -19,8 +19,8 @@ class AllocationPolicyTest {
     FilesystemFixture fx = FilesystemFixture.of(new Ext2ishType()).deviceSize(64L << 20)
         .mountOptions(mountOptions).build();
     Syscalls sys = fx.sys();
-    int a = sys.open(fx.path("a"), OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
-    int b = sys.open(fx.path("b"), OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    int a = sys.open(fx.path("a"), Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
+    int b = sys.open(fx.path("b"), Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     byte[] block = new byte[4096];
     for (int i = 0; i < 32; i++) {
       sys.pwriteBytes(a, block, i * 4096L);

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.vfsim.Machine;
 import org.vfsim.block.BlockDevice;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -62,7 +62,7 @@ class BigFilesystemTest {
 
   private static byte[] writeFile(Syscalls sys, String path, int len, int seed) {
     byte[] data = Ext2Fixture.pattern(len, seed);
-    int fd = sys.open(path, OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    int fd = sys.open(path, Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     sys.pwriteBytes(fd, data, 0);
     sys.fsync(fd);
     sys.close(fd);
@@ -70,7 +70,7 @@ class BigFilesystemTest {
   }
 
   private static byte[] read(Syscalls sys, String path) {
-    int fd = sys.open(path, OpenFile.O_RDONLY);
+    int fd = sys.open(path, Fcntl.O_RDONLY);
     try {
       return sys.preadBytes(fd, (int) sys.fstat(fd).size(), 0);
     } finally {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.vfsim.fs.OpenFile;
+import org.vfsim.syscall.Fcntl;
 
 /** e2fsprogs as an independent judge: e2fsck, dumpe2fs and debugfs read what ext2ish writes. */
 class E2fsprogsTest {
@@ -109,7 +109,7 @@ class E2fsprogsTest {
   }
 
   private static void write(Ext2Fixture fx, String name, byte[] data, long off) {
-    int fd = fx.sys.open("/mnt/" + name, OpenFile.O_CREAT | OpenFile.O_RDWR, 0640);
+    int fd = fx.sys.open("/mnt/" + name, Fcntl.O_CREAT | Fcntl.O_RDWR, 0640);
     fx.sys.pwriteBytes(fd, data, off);
     fx.sys.close(fd);
   }
@@ -118,7 +118,7 @@ class E2fsprogsTest {
   void debugfsSeesSizesModesAndTimes() throws Exception {
     Ext2Fixture fx = Ext2Fixture.small();
     fx.machine.clock().advance(java.time.Duration.ofSeconds(1_000_000));
-    int fd = fx.sys.open("/mnt/f", OpenFile.O_CREAT | OpenFile.O_RDWR, 0604);
+    int fd = fx.sys.open("/mnt/f", Fcntl.O_CREAT | Fcntl.O_RDWR, 0604);
     fx.sys.writeBytes(fd, Ext2Fixture.pattern(12345, 5));
     var st = fx.sys.fstat(fd);
     fx.sys.close(fd);

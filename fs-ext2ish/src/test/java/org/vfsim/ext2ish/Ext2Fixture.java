@@ -7,7 +7,7 @@ import org.vfsim.Machine;
 import org.vfsim.block.BlockDevice;
 import org.vfsim.fs.FiemapExtent;
 import org.vfsim.fs.FsckReport;
-import org.vfsim.fs.OpenFile;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /** A machine with an ext2ish filesystem mounted at /mnt, and helpers the tests share. */
@@ -42,7 +42,7 @@ final class Ext2Fixture {
   }
 
   int create(String name) {
-    return sys.open("/mnt/" + name, OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    return sys.open("/mnt/" + name, Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
   }
 
   static byte[] pattern(int len, int seed) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.fs.Stat;
 import org.vfsim.lockdep.LockValidatorExtension;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.testkit.InodeTimes;
 
 /**
@@ -93,7 +94,7 @@ class InodeTimesTest {
     fx.sys.mkdir("/mnt/d", 0755);
     advance(fx, 4_400);
     long createAt = fx.machine.clock().nanoTime();
-    int fd = fx.sys.open("/mnt/d/f", org.vfsim.fs.OpenFile.O_CREAT | org.vfsim.fs.OpenFile.O_RDWR,
+    int fd = fx.sys.open("/mnt/d/f", Fcntl.O_CREAT | Fcntl.O_RDWR,
         0644);
     fx.sys.close(fd);
     fx.sys.sync();

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.fs.FiemapExtent;
 import org.vfsim.lockdep.LockValidatorExtension;
+import org.vfsim.syscall.Fcntl;
 
 /** Where ext2's goal rules and reservation windows put the blocks of files. */
 @ExtendWith(LockValidatorExtension.class)
@@ -217,7 +218,7 @@ class LayoutTest {
       assertTrue(perGroup[g] <= 3, "group " + g + " got " + perGroup[g] + " of 8 directories");
     }
     assertTrue(used >= 3, "directories spread over " + used + " groups");
-    int fd = fx.sys.open("/mnt/d2/file", org.vfsim.fs.OpenFile.O_CREAT | org.vfsim.fs.OpenFile.O_RDWR, 0644);
+    int fd = fx.sys.open("/mnt/d2/file", Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     fx.sys.writeBytes(fd, new byte[PAGE]);
     long dirIno = fx.sys.stat("/mnt/d2").ino();
     long fileIno = fx.sys.stat("/mnt/d2/file").ino();

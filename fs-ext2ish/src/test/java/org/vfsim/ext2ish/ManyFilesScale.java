@@ -2,7 +2,7 @@ package org.vfsim.ext2ish;
 
 import org.vfsim.Machine;
 import org.vfsim.block.BlockDevice;
-import org.vfsim.fs.OpenFile;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -25,7 +25,7 @@ final class ManyFilesScale {
       Syscalls sys = m.syscalls(m.spawn("scale").mainTask());
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
-        int fd = sys.open("/mnt/f" + i, OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+        int fd = sys.open("/mnt/f" + i, Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
         sys.writeBytes(fd, data);
         sys.fsync(fd);
         sys.close(fd);

@@ -12,11 +12,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.block.DeviceCounters;
 import org.vfsim.fs.Capability;
 import org.vfsim.fs.DirEntry;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.fs.StatFs;
 import org.vfsim.lockdep.LockValidatorExtension;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 
 /** Directories, options, statfs, fallocate, and the metadata and data I/O ext2 would do. */
 @ExtendWith(LockValidatorExtension.class)
@@ -32,7 +32,7 @@ class NamespaceAndMiscTest {
     assertEquals(1024, fx.sys.stat("/mnt/d").size());
     // 40-byte names take 48-byte entries: 1024-byte blocks hold at most 21 of them.
     for (int i = 0; i < 50; i++) {
-      int fd = fx.sys.open(String.format("/mnt/d/%040d", i), OpenFile.O_CREAT | OpenFile.O_RDWR,
+      int fd = fx.sys.open(String.format("/mnt/d/%040d", i), Fcntl.O_CREAT | Fcntl.O_RDWR,
           0644);
       fx.sys.close(fd);
     }

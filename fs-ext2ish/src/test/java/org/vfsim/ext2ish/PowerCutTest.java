@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.lockdep.LockValidatorExtension;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 
 /** What fsync, sync and unmount stored is what a mount after a power cut finds. */
 @ExtendWith(LockValidatorExtension.class)
@@ -29,11 +29,11 @@ class PowerCutTest {
     fx.machine.powerCut();
     fx.afterPowerCut();
     fx.assertFsckClean();
-    int back = fx.sys.open("/mnt/durable", OpenFile.O_RDONLY);
+    int back = fx.sys.open("/mnt/durable", Fcntl.O_RDONLY);
     assertEquals(data.length, fx.sys.fstat(back).size());
     assertArrayEquals(data, fx.sys.preadBytes(back, data.length, 0));
     ErrnoException e = assertThrows(ErrnoException.class,
-        () -> fx.sys.open("/mnt/lost", OpenFile.O_RDONLY));
+        () -> fx.sys.open("/mnt/lost", Fcntl.O_RDONLY));
     assertEquals(Errno.ENOENT, e.errno());
   }
 
@@ -41,7 +41,7 @@ class PowerCutTest {
   void syncMakesEverythingDurableAndLaterChangesAreLost() {
     Ext2Fixture fx = new Ext2Fixture(16L << 20, 1024, false, "", "");
     fx.sys.mkdir("/mnt/dir", 0755);
-    int fd = fx.sys.open("/mnt/dir/f", OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    int fd = fx.sys.open("/mnt/dir/f", Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     byte[] data = Ext2Fixture.pattern(3 * PAGE + 7, 3);
     fx.sys.writeBytes(fd, data);
     fx.sys.sync();
@@ -53,10 +53,10 @@ class PowerCutTest {
     fx.afterPowerCut();
     fx.assertFsckClean();
     assertEquals(freeAtSync, fx.freeBlocks());
-    int back = fx.sys.open("/mnt/dir/f", OpenFile.O_RDONLY);
+    int back = fx.sys.open("/mnt/dir/f", Fcntl.O_RDONLY);
     assertArrayEquals(data, fx.sys.preadBytes(back, data.length + 5 * PAGE, 0));
     // The remounted filesystem works: allocate, write and check again.
-    int w = fx.sys.open("/mnt/dir/g", OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    int w = fx.sys.open("/mnt/dir/g", Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     fx.sys.writeBytes(w, data);
     fx.sys.fsync(w);
     fx.assertFsckClean();
@@ -75,7 +75,7 @@ class PowerCutTest {
     fx.sb = (Ext2ishSuperBlock) fx.machine.mount(fx.type, fx.dev, "", "/mnt");
     fx.assertFsckClean();
     assertEquals(free, fx.freeBlocks());
-    int back = fx.sys.open("/mnt/f", OpenFile.O_RDONLY);
+    int back = fx.sys.open("/mnt/f", Fcntl.O_RDONLY);
     assertArrayEquals(data, fx.sys.preadBytes(back, data.length, 0));
   }
 
@@ -96,7 +96,7 @@ class PowerCutTest {
     fx.sys.fsync(b);
     fx.machine.powerCut();
     fx.afterPowerCut();
-    int back = fx.sys.open("/mnt/a", OpenFile.O_RDWR);
+    int back = fx.sys.open("/mnt/a", Fcntl.O_RDWR);
     assertEquals(5000, fx.sys.fstat(back).size());
     fx.sys.ftruncate(back, 2 * PAGE);
     byte[] expect = new byte[2 * PAGE];
@@ -116,7 +116,7 @@ class PowerCutTest {
     fx.sys.fsync(b);
     fx.machine.powerCut();
     fx.afterPowerCut();
-    int back = fx.sys.open("/mnt/a", OpenFile.O_RDWR);
+    int back = fx.sys.open("/mnt/a", Fcntl.O_RDWR);
     fx.sys.pwriteBytes(back, new byte[] {1, 2, 3}, 6000);
     byte[] expect = new byte[6003];
     System.arraycopy(Ext2Fixture.pattern(2 * PAGE, 7), 0, expect, 0, 5000);
@@ -154,7 +154,7 @@ class PowerCutTest {
     fx.machine.powerCut();
     fx.afterPowerCut();
     fx.assertFsckClean();
-    int back = fx.sys.open("/mnt/b", OpenFile.O_RDONLY);
+    int back = fx.sys.open("/mnt/b", Fcntl.O_RDONLY);
     assertEquals(4 * PAGE, fx.sys.fstat(back).size());
     assertArrayEquals(new byte[4 * PAGE], fx.sys.preadBytes(back, 4 * PAGE, 0));
   }
@@ -191,13 +191,13 @@ class PowerCutTest {
     fx.sys.fsync(b);
     fx.machine.powerCut();
     fx.afterPowerCut();
-    int back = fx.sys.open("/mnt/a", OpenFile.O_RDWR);
+    int back = fx.sys.open("/mnt/a", Fcntl.O_RDWR);
     assertEquals(1000, fx.sys.preadBytes(back, PAGE, 0).length);
     fx.sys.pwriteBytes(back, new byte[] {5, 6}, 3000); // block 1 of the same page
     fx.sys.fsync(back);
     fx.machine.powerCut();
     fx.afterPowerCut();
-    int again = fx.sys.open("/mnt/a", OpenFile.O_RDONLY);
+    int again = fx.sys.open("/mnt/a", Fcntl.O_RDONLY);
     byte[] expect = new byte[3002];
     System.arraycopy(Ext2Fixture.pattern(PAGE, 10), 0, expect, 0, 1000);
     expect[3000] = 5;

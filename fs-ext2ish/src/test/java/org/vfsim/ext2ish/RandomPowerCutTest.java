@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.vfsim.block.PendingWrite;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 
 /**
  * Power cuts at seeded random points of a workload (creates, writes, truncates, unlinks,
@@ -59,7 +59,7 @@ class RandomPowerCutTest {
           fx.sys.mkdir(d, 0755);
           dirs.add(d);
         } else if (kind < 45) {
-          int fd = fx.sys.open(name, OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+          int fd = fx.sys.open(name, Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
           byte[] cur = content.getOrDefault(name, new byte[0]);
           int off = rnd.nextInt(cur.length + 8 * bs);
           byte[] data = Ext2Fixture.pattern(1 + rnd.nextInt(rnd.nextInt(10) == 0 ? 300_000 : 9000),
@@ -75,7 +75,7 @@ class RandomPowerCutTest {
           }
           fx.sys.close(fd);
         } else if (kind < 55 && content.containsKey(name)) {
-          int fd = fx.sys.open(name, OpenFile.O_RDWR);
+          int fd = fx.sys.open(name, Fcntl.O_RDWR);
           int len = rnd.nextInt(content.get(name).length + 1);
           fx.sys.ftruncate(fd, len);
           content.put(name, java.util.Arrays.copyOf(content.get(name), len));
@@ -89,7 +89,7 @@ class RandomPowerCutTest {
           fx.sys.sync();
           durable.putAll(copy(content));
         } else if (content.containsKey(name)) {
-          int fd = fx.sys.open(name, OpenFile.O_RDWR);
+          int fd = fx.sys.open(name, Fcntl.O_RDWR);
           fx.sys.fsync(fd);
           durable.put(name, content.get(name).clone());
           fx.sys.close(fd);
@@ -107,7 +107,7 @@ class RandomPowerCutTest {
     assertTrue(r.unrepaired().isEmpty(), () -> "could not repair: " + r.unrepaired());
     fx.assertFsckClean();
     for (Map.Entry<String, byte[]> e : durable.entrySet()) {
-      int fd = fx.sys.open(e.getKey(), OpenFile.O_RDONLY);
+      int fd = fx.sys.open(e.getKey(), Fcntl.O_RDONLY);
       assertEquals(e.getValue().length, fx.sys.fstat(fd).size(), e.getKey());
       assertArrayEquals(e.getValue(), fx.sys.preadBytes(fd, e.getValue().length, 0),
           e.getKey());

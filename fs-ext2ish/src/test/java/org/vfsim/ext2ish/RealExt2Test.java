@@ -17,7 +17,7 @@ import org.vfsim.Machine;
 import org.vfsim.block.BlockDevice;
 import org.vfsim.fs.DirEntry;
 import org.vfsim.fs.FileType;
-import org.vfsim.fs.OpenFile;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -61,7 +61,7 @@ class RealExt2Test {
         sys.readdir("/mnt").stream().map(DirEntry::name).sorted().toList());
     assertEquals(true, sb.fsck().isClean(), sb.fsck().toString());
     // ext2ish writes into it; e2fsck and debugfs agree afterwards.
-    int fd = sys.open("/mnt/d/new", OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    int fd = sys.open("/mnt/d/new", Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     byte[] fresh = Ext2Fixture.pattern(100_000, 3);
     sys.writeBytes(fd, fresh);
     sys.close(fd);
@@ -75,7 +75,7 @@ class RealExt2Test {
   }
 
   private static byte[] read(Syscalls sys, String path) {
-    int fd = sys.open(path, OpenFile.O_RDONLY);
+    int fd = sys.open(path, Fcntl.O_RDONLY);
     try {
       long n = sys.fstat(fd).size();
       return sys.preadBytes(fd, (int) n, 0);
@@ -114,7 +114,7 @@ class RealExt2Test {
     System.out.println("seed 11");
     for (int i = 0; i < 60; i++) {
       String dir = i % 3 == 0 ? "/mnt" : i % 3 == 1 ? "/mnt/a" : "/mnt/a/b";
-      int fd = fx.sys.open(dir + "/f" + i, OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+      int fd = fx.sys.open(dir + "/f" + i, Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
       int len = rnd.nextInt(i % 10 == 0 ? 2 << 20 : 20_000);
       fx.sys.pwriteBytes(fd, Ext2Fixture.pattern(len, i), rnd.nextInt(3) == 0 ? 70_000 : 0);
       if (i % 7 == 0) {

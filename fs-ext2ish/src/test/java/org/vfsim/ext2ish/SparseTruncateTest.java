@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.vfsim.fs.Vfs;
 import org.vfsim.lockdep.LockValidatorExtension;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 
 /** Sparse files through the indirect tree: holes, truncate and overwrite keep fsck clean. */
 @ExtendWith(LockValidatorExtension.class)
@@ -36,16 +36,16 @@ class SparseTruncateTest {
     assertEquals(6, used(fx, free0));
     assertEquals(6 * (PAGE / 512), fx.sys.fstat(fd).blocks());
     assertArrayEquals(new byte[PAGE], fx.sys.preadBytes(fd, PAGE, 5 * MIB), "a hole reads zeros");
-    assertEquals(1 * MIB, fx.sys.lseek(fd, PAGE, Vfs.SEEK_DATA));
-    assertEquals(PAGE, fx.sys.lseek(fd, 0, Vfs.SEEK_HOLE));
-    assertEquals(1 * MIB + PAGE, fx.sys.lseek(fd, 1 * MIB, Vfs.SEEK_HOLE));
+    assertEquals(1 * MIB, fx.sys.lseek(fd, PAGE, Fcntl.SEEK_DATA));
+    assertEquals(PAGE, fx.sys.lseek(fd, 0, Fcntl.SEEK_HOLE));
+    assertEquals(1 * MIB + PAGE, fx.sys.lseek(fd, 1 * MIB, Fcntl.SEEK_HOLE));
     assertEquals(3, fx.fiemap(fd).size());
 
     fx.sys.ftruncate(fd, 5 * MIB);                // drops the whole double-indirect subtree
     fx.assertFsckClean();
     assertEquals(3, used(fx, free0));
     ErrnoException e = assertThrows(ErrnoException.class,
-        () -> fx.sys.lseek(fd, 2 * MIB, Vfs.SEEK_DATA));
+        () -> fx.sys.lseek(fd, 2 * MIB, Fcntl.SEEK_DATA));
     assertEquals(Errno.ENXIO, e.errno());
 
     byte[] b = Ext2Fixture.pattern(3 * PAGE, 2);

@@ -13,6 +13,7 @@ import org.vfsim.lockdep.LockValidatorExtension;
 import org.vfsim.mm.Mm;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 
 /**
  * The write-path races of the spec (section 7) on ext2ish: a source that is an mmap of the
@@ -49,7 +50,8 @@ class WritePathScenariosTest {
     int fd = fx.create("f");
     byte[] model = Ext2Fixture.pattern(2 * PAGE, 1);
     fx.sys.pwriteBytes(fd, model, 0);
-    long map = fx.sys.mmap(0, 2 * PAGE, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, fd, 0);
+    long map = fx.sys.mmap(0, 2 * PAGE, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED, fd,
+        0);
     assertEquals(100, fx.sys.pwrite(fd, map + 10, 100, 20));
     modelWrite(model, 10, 100, 20);
     assertArrayEquals(model, fx.sys.preadBytes(fd, 2 * PAGE, 0));
@@ -61,7 +63,8 @@ class WritePathScenariosTest {
     Ext2Fixture fx = Ext2Fixture.small();
     int fd = fx.create("f");
     fx.sys.ftruncate(fd, 2 * PAGE);
-    long map = fx.sys.mmap(0, 2 * PAGE, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, fd, 0);
+    long map = fx.sys.mmap(0, 2 * PAGE, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED, fd,
+        0);
     byte[] model = new byte[2 * PAGE];
     byte[] stored = Ext2Fixture.pattern(300, 2);
     fx.sys.store(map + PAGE + 50, stored); // page_mkwrite allocates the block
@@ -70,7 +73,7 @@ class WritePathScenariosTest {
     assertEquals(300, fx.sys.pwrite(fd, map + PAGE + 50, 300, PAGE + 10));
     modelWrite(model, PAGE + 50, 300, PAGE + 10);
     assertArrayEquals(model, fx.sys.preadBytes(fd, 2 * PAGE, 0));
-    fx.sys.msync(map, 2 * PAGE, Mm.MS_SYNC);
+    fx.sys.msync(map, 2 * PAGE, Fcntl.MS_SYNC);
     fx.sys.fsync(fd);
     fx.machine.pageCache().dropCleanPages();
     fx.sys.munmap(map, 2 * PAGE);
@@ -85,7 +88,7 @@ class WritePathScenariosTest {
     int fd = fx.create("f");
     byte[] model = Ext2Fixture.pattern(4 * PAGE, 3);
     fx.sys.pwriteBytes(fd, model, 0);
-    long map = fx.sys.mmap(0, 4 * PAGE, Mm.PROT_READ, Mm.MAP_SHARED, fd, 0);
+    long map = fx.sys.mmap(0, 4 * PAGE, Fcntl.PROT_READ, Fcntl.MAP_SHARED, fd, 0);
     assertEquals(6000, fx.sys.pwrite(fd, map + 100, 6000, 2000));
     modelWrite(model, 100, 6000, 2000);
     assertEquals(5000, fx.sys.pwrite(fd, map + 7000, 5000, 3000));

@@ -335,7 +335,7 @@ final class Bmap {
         throw Errno.ENOSPC.exception("no free blocks");
       }
       long[] t = target(ip, off, max, next);
-      long[] got = sb.allocate(t[0], 1, max, t[1] != 0);
+      long[] got = sb.allocate(ip, off, t[0], 1, max, t[1] != 0);
       if (got == null) {
         throw Errno.ENOSPC.exception("allocator found no space");
       }
@@ -374,7 +374,7 @@ final class Bmap {
         }
         // Converting a delayed extent is never the EOF case: the extent itself follows.
         long[] t = target(ip, d.off(), Math.min(d.len(), ExtentMap.MAXEXTLEN), d);
-        long[] got = sb.allocate(t[0], 1, d.len(), t[1] != 0);
+        long[] got = sb.allocate(ip, d.off(), t[0], 1, d.len(), t[1] != 0);
         if (got == null) {
           throw Errno.ENOSPC.exception("no space for reserved delalloc blocks");
         }

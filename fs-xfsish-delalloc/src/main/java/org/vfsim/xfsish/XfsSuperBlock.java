@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.vfsim.block.BlockDevice;
@@ -15,6 +16,10 @@ import org.vfsim.fs.FsckReport;
 import org.vfsim.fs.Inode;
 import org.vfsim.fs.MountContext;
 import org.vfsim.fs.StatFs;
+import org.vfsim.fs.alloc.AllocRequest;
+import org.vfsim.fs.alloc.AllocationPolicies;
+import org.vfsim.fs.alloc.AllocationPolicy;
+import org.vfsim.fs.alloc.BlockExtent;
 import org.vfsim.kernel.HookPoint;
 import org.vfsim.kernel.SimulatedClock;
 import org.vfsim.kernel.Task;
@@ -61,6 +66,8 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
   final boolean genericWritePath;
   final Bmap bmap;
   final XfsIalloc ialloc = new XfsIalloc(this);
+  /** A pluggable placement ({@code policy=NAME}), or null for XFS's own near/exact/size. */
+  private final @Nullable AllocationPolicy policy;
 
   /** {@code m_fdblocks}: free blocks not reserved by delayed allocation. */
   private long fdblocks;
@@ -99,6 +106,8 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     this.allocsizeBlocks = (fixedAllocsize ? allocsize : 64 << 10) / bs;
     this.unwrittenMode = "unwritten".equals(ctx.options().text("alloc"));
     this.genericWritePath = "generic".equals(ctx.options().text("write_path"));
+    this.policy = AllocationPolicies.forMountOption(ctx.options().text("policy"),
+        XfsishType.class);
     this.bmap = new Bmap(this);
     for (InodeBuf.Dinode d : l.inodes) {
       inodes.put(d.ino, new XfsInode(this, d));
@@ -441,10 +450,49 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
   }
 
   /**
+   * As above, for file block {@code off} of {@code ip}: with a {@code policy=} mount option the
+   * policy chooses among the AGs' free extents instead (told the goal, {@code target}); the
+   * chosen extent is then taken from its AG like any other, busy extents included.
+   */
+  synchronized long @Nullable [] allocate(XfsInode ip, long off, long target, long minlen,
+      long maxlen, boolean exact) {
+    if (policy == null) {
+      return allocate(target, minlen, maxlen, exact);
+    }
+    long[] got = policyOnce(ip, off, target, minlen, maxlen);
+    if (got == null && !busy.isEmpty() && !cil.formatting()) {
+      count(Counter.BUSY_FLUSHES, 1);
+      logForce();
+      got = policyOnce(ip, off, target, minlen, maxlen);
+    }
+    return got;
+  }
+
+  private long @Nullable [] policyOnce(XfsInode ip, long off, long target, long minlen,
+      long maxlen) {
+    maxlen = Math.min(maxlen, ExtentMap.MAXEXTLEN);
+    Optional<BlockExtent> e = AllocationPolicies.choose(policy, new AllocRequest(ip.ino(), off,
+        maxlen, minlen, target, AgFreeSpace.mapped(ip)), new AgFreeSpace(ags, dblocks));
+    if (e.isEmpty()) {
+      return null;
+    }
+    long start = e.get().start();
+    ags.get(agOf(start)).take(start, e.get().length());
+    count(Counter.ALLOC_GOAL_HITS, start == target ? 1 : 0);
+    count(Counter.EXTENTS_CREATED, 1);
+    count(Counter.TRANSACTIONS, 1);
+    cil.dirtyAgf(agOf(start));
+    return new long[] {start, e.get().length()};
+  }
+
+  /**
    * Returns blocks to free space: they are busy ({@link ExtentBusy}) until the checkpoint of
    * this transaction is on disk, and only then can the allocator hand them out again.
    */
   synchronized void freeBlocks(long start, long len) {
+    if (policy != null) {
+      policy.freed(new BlockExtent(start, len));
+    }
     int a = agOf(start);
     busy.add(start, len, log.currentSeq(), false);
     count(Counter.BLOCKS_FREED, len);

@@ -12,6 +12,7 @@ import org.vfsim.fs.MountContext;
 import org.vfsim.fs.MountOptions;
 import org.vfsim.fs.OptionSpec;
 import org.vfsim.fs.SuperBlock;
+import org.vfsim.fs.alloc.AllocationPolicies;
 import org.vfsim.syscall.Errno;
 
 /**
@@ -55,7 +56,10 @@ public final class XfsishType implements FileSystemType {
             "unwritten"),
         OptionSpec.choice("write_path", "iomap", "iomap: the filesystem's perform_write;"
             + " generic: generic_perform_write with per-page write_begin/write_end", "iomap",
-            "generic"));
+            "generic"),
+        OptionSpec.text("policy", AllocationPolicies.DEFAULT, "where new blocks go: default"
+            + " (XFS's exact/near/size allocation from the xfs_bmap_adjacent goal), firstfit,"
+            + " bestfit, nextfit, or a policy a plugin jar provides"));
   }
 
   @Override

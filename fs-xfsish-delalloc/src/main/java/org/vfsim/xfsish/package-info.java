@@ -24,6 +24,10 @@
  *       the allocation's length; before the next real extent likewise; the nearer wins. An
  *       allocation past the last extent ({@code alloc=unwritten}, fallocate) keeps the whole
  *       gap, as the kernel's EOF case does.
+ *   <li>Pluggable placement ({@code policy=NAME}, {@link org.vfsim.fs.alloc.AllocationPolicy}):
+ *       the policy replaces only the exact / near / by-size choice, told the goal above and
+ *       shown every AG's free extents ({@link org.vfsim.xfsish.AgFreeSpace}) and the file's
+ *       real extents; the superblock takes what it chose from its AG.
  *   <li>Block sizes from 512 bytes to the page size (the device's block size). With blocks
  *       smaller than a page, pages are read, zeroed and written back block by block; a block
  *       that no write reserved (a hole inside a dirty page) is not written, as iomap's per-block

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.lockdep.LockValidator;
 import org.vfsim.lockdep.LockValidatorExtension;
 import org.vfsim.lockdep.LockdepReport;
 import org.vfsim.pagecache.Folio;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 import org.vfsim.testkit.FileReferenceContract.FileReferenceCases;
 import org.vfsim.testkit.FilesystemUnderTest;
@@ -59,7 +59,7 @@ class CloseDuringWriteTest {
   @Test
   void closeDuringAnAppendLeavesNoPreallocationPastEof() {
     validator.setThrowOnReport(false);
-    int fd = sys.open(fs.path("grown"), OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    int fd = sys.open(fs.path("grown"), Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     sys.pwriteBytes(fd, new byte[64 * PAGE], 0);
     sys.fsync(fd);
     long buf = userBuffer(8);

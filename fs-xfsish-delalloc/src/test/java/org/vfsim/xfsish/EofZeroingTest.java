@@ -7,6 +7,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.lockdep.LockValidatorExtension;
+import org.vfsim.syscall.Fcntl;
 
 /**
  * The block straddling EOF may hold, on disk, bytes a truncate cut off while the page cache
@@ -42,7 +43,7 @@ class EofZeroingTest {
     XfsFixture f = new XfsFixture(64 << 20, false, "", "");
     long cut = BS + 100;
     fileWithStaleTailOnDisk(f, cut);
-    int fd = f.sys.open("/mnt/a", org.vfsim.fs.OpenFile.O_RDWR);
+    int fd = f.sys.open("/mnt/a", Fcntl.O_RDWR);
     byte[] more = XfsFixture.pattern(100, 9);
     long pos = 3 * BS;
     f.sys.pwriteBytes(fd, more, pos); // zeroes [cut, end of its block) first
@@ -63,7 +64,7 @@ class EofZeroingTest {
     XfsFixture f = new XfsFixture(64 << 20, false, "", "");
     long cut = BS + 100;
     byte[] data = fileWithStaleTailOnDisk(f, cut);
-    int fd = f.sys.open("/mnt/a", org.vfsim.fs.OpenFile.O_RDWR);
+    int fd = f.sys.open("/mnt/a", Fcntl.O_RDWR);
     f.sys.ftruncate(fd, 2 * BS);
     // The log worker's force makes the new size durable, and nothing else of a (an fsync of
     // another file forces the log only if that file has changes in it).

@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.fs.Stat;
 import org.vfsim.lockdep.LockValidatorExtension;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.testkit.InodeTimes;
 
 /**
@@ -126,11 +126,11 @@ class InodeTimesTest {
     advance(f, 1_000);
     powerCut(f);
     InodeTimes.assertSame(durable, f.sys.stat("/mnt/f"), "fdatasync of an overwrite");
-    int back = f.sys.open("/mnt/f", OpenFile.O_RDONLY);
+    int back = f.sys.open("/mnt/f", Fcntl.O_RDONLY);
     assertArrayEquals(over, f.sys.preadBytes(back, PAGE, 0), "the data was written");
 
     advance(f, 1_100);
-    int w = f.sys.open("/mnt/f", OpenFile.O_RDWR);
+    int w = f.sys.open("/mnt/f", Fcntl.O_RDWR);
     f.sys.pwriteBytes(w, XfsFixture.pattern(PAGE, 8), PAGE);
     Stat fsynced = f.sys.fstat(w);
     assertTrue(fsynced.mtimeNanos() > durable.mtimeNanos());
@@ -154,7 +154,7 @@ class InodeTimesTest {
     f.sys.mkdir("/mnt/d", 0755);
     advance(f, 4_400);
     long createAt = f.m.clock().nanoTime();
-    f.sys.close(f.sys.open("/mnt/d/f", OpenFile.O_CREAT | OpenFile.O_RDWR, 0644));
+    f.sys.close(f.sys.open("/mnt/d/f", Fcntl.O_CREAT | Fcntl.O_RDWR, 0644));
     f.sys.sync();
     Stat dir = f.sys.stat("/mnt/d");
     Stat root = f.sys.stat("/mnt");

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.block.PowerCutPolicy;
 import org.vfsim.fs.FsckReport;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.lockdep.LockValidatorExtension;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 
 /** The write-ahead log: recovery after power cuts, torn checkpoints, wrap-around, damage. */
 @ExtendWith(LockValidatorExtension.class)
@@ -31,7 +31,7 @@ class LogRecoveryTest {
   }
 
   private static byte[] read(XfsFixture f, String name) {
-    int fd = f.sys.open("/mnt/" + name, OpenFile.O_RDONLY);
+    int fd = f.sys.open("/mnt/" + name, Fcntl.O_RDONLY);
     byte[] b = f.sys.preadBytes(fd, (int) f.sys.fstat(fd).size(), 0);
     f.sys.close(fd);
     return b;
@@ -55,7 +55,7 @@ class LogRecoveryTest {
         String name = "f" + rnd.nextInt(12);
         int op = rnd.nextInt(10);
         if (op < 4) {
-          int fd = f.sys.open("/mnt/" + name, OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+          int fd = f.sys.open("/mnt/" + name, Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
           byte[] old = current.getOrDefault(name, new byte[0]);
           int pos = rnd.nextInt(8 * PAGE);
           byte[] data = XfsFixture.pattern(1 + rnd.nextInt(3 * PAGE), step);
@@ -70,7 +70,7 @@ class LogRecoveryTest {
           }
           f.sys.close(fd);
         } else if (op < 5 && current.containsKey(name)) {
-          int fd = f.sys.open("/mnt/" + name, OpenFile.O_RDWR);
+          int fd = f.sys.open("/mnt/" + name, Fcntl.O_RDWR);
           int len = rnd.nextInt(current.get(name).length + 1);
           f.sys.ftruncate(fd, len);
           current.put(name, java.util.Arrays.copyOf(current.get(name), len));
@@ -186,7 +186,7 @@ class LogRecoveryTest {
     f.m.clock().advance(java.time.Duration.ofSeconds(5));
     long before = f.sb.log.checkpoints();
     for (int i = 0; i < n; i++) {
-      int fd = f.sys.open("/mnt/t" + i, OpenFile.O_RDWR);
+      int fd = f.sys.open("/mnt/t" + i, Fcntl.O_RDWR);
       f.sys.pwriteBytes(fd, XfsFixture.pattern(100, i + 1), 0);
       f.sys.close(fd);
     }

@@ -14,8 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.vfsim.Configuration;
 import org.vfsim.fs.FiemapExtent;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.lockdep.LockValidatorExtension;
+import org.vfsim.syscall.Fcntl;
 
 /** The on-disk format: block sizes, bmbt conversion, block directories, busy extents. */
 @ExtendWith(LockValidatorExtension.class)
@@ -40,7 +40,7 @@ class OnDiskFormatTest {
     f.sys.mkdir("/mnt/d", 0755);
     for (int i = 0; i < 150; i++) {
       int fd = f.sys.open("/mnt/d/file-with-a-longish-name-" + i,
-          OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+          Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
       f.sys.pwriteBytes(fd, XfsFixture.pattern(100 + i * 37, i), 0);
       f.sys.close(fd);
     }
@@ -51,7 +51,7 @@ class OnDiskFormatTest {
     f.check();
     assertEquals(150, f.sys.readdir("/mnt/d").size());
     for (int i = 0; i < 150; i++) {
-      int fd = f.sys.open("/mnt/d/file-with-a-longish-name-" + i, OpenFile.O_RDONLY);
+      int fd = f.sys.open("/mnt/d/file-with-a-longish-name-" + i, Fcntl.O_RDONLY);
       assertArrayEquals(XfsFixture.pattern(100 + i * 37, i), f.sys.preadBytes(fd, 100 + i * 37,
           0));
       f.sys.close(fd);
@@ -89,7 +89,7 @@ class OnDiskFormatTest {
     ip = f.inode("frag");
     assertEquals(needed, ip.bmbt.size());
     assertEquals(dataBlocks, ip.realBlocks());
-    int r = f.sys.open("/mnt/frag", OpenFile.O_RDWR);
+    int r = f.sys.open("/mnt/frag", Fcntl.O_RDWR);
     for (int i = 0; i < extents; i += 17) {
       assertArrayEquals(XfsFixture.pattern(bs, i), f.sys.preadBytes(r, bs, 2L * i * PAGE));
     }
@@ -135,7 +135,7 @@ class OnDiskFormatTest {
     f.dev.setPowerCutPolicy(org.vfsim.block.PowerCutPolicy.KEEP_ALL);
     powerCut(f);
     f.check();
-    int r = f.sys.open("/mnt/a", OpenFile.O_RDONLY);
+    int r = f.sys.open("/mnt/a", Fcntl.O_RDONLY);
     assertArrayEquals(data, f.sys.preadBytes(r, data.length, 0), "a's fsynced data");
   }
 

@@ -10,9 +10,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.fs.FiemapExtent;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.lockdep.LockValidatorExtension;
-import org.vfsim.mm.Mm;
+import org.vfsim.syscall.Fcntl;
 
 /** Inode and data placement by AG, and page_mkwrite's reservation. */
 @ExtendWith(LockValidatorExtension.class)
@@ -27,7 +26,7 @@ class PlacementTest {
       f.sys.mkdir("/mnt/d" + d, 0755);
       XfsInode dir = (XfsInode) f.sys.inode("/mnt/d" + d);
       ags.add(dir.agno());
-      int fd = f.sys.open("/mnt/d" + d + "/x", OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+      int fd = f.sys.open("/mnt/d" + d + "/x", Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
       f.sys.pwriteBytes(fd, new byte[8 * BS], 0);
       f.sys.fsync(fd);
       XfsInode file = (XfsInode) f.sys.inode("/mnt/d" + d + "/x");
@@ -45,12 +44,12 @@ class PlacementTest {
     XfsFixture f = new XfsFixture(64L << 20, false, "", "");
     int fd = f.create("m");
     f.sys.ftruncate(fd, 4 * BS);
-    long map = f.sys.mmap(0, 4 * BS, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, fd, 0);
+    long map = f.sys.mmap(0, 4 * BS, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED, fd, 0);
     byte[] data = XfsFixture.pattern(100, 1);
     f.sys.store(map + 2 * BS + 10, data);
     assertEquals(1, f.inode("m").delayedBlocks(), "page_mkwrite reserved the page's block");
     f.check();
-    f.sys.msync(map, 4 * BS, Mm.MS_SYNC);
+    f.sys.msync(map, 4 * BS, Fcntl.MS_SYNC);
     f.sys.munmap(map, 4 * BS);
     f.sys.fsync(fd);
     f.check();

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.vfsim.fs.FiemapExtent;
 import org.vfsim.lockdep.LockValidatorExtension;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.xfsish.ExtentMap.Irec;
 import org.vfsim.xfsish.ExtentMap.State;
 
@@ -54,7 +55,7 @@ class PreallocTest {
     // A write over 4 MiB is mapped in 1024-page chunks, the second of which already
     // preallocates: the last close trims that, so the append starts from a plain extent.
     f.sys.close(fd0);
-    int fd = f.sys.open("/mnt/g", org.vfsim.fs.OpenFile.O_RDWR);
+    int fd = f.sys.open("/mnt/g", Fcntl.O_RDWR);
     assertEquals(1, f.sys.fiemap(fd, 0, size, 0).size(), "one written extent before the append");
     long made = f.sb.counter(Counter.PREALLOC_MADE_BLOCKS);
     long free = f.sb.fdblocks();
@@ -123,7 +124,7 @@ class PreallocTest {
     assertTrue(ip.dirtyRelease(), "delayed blocks still outstanding: XFS_IDIRTY_RELEASE");
     f.check();
     // Reopened and extended: the next close leaves the preallocation alone.
-    int fd2 = f.sys.open("/mnt/g", org.vfsim.fs.OpenFile.O_WRONLY | org.vfsim.fs.OpenFile.O_APPEND);
+    int fd2 = f.sys.open("/mnt/g", Fcntl.O_WRONLY | Fcntl.O_APPEND);
     f.sys.writeBytes(fd2, new byte[BS]);
     long past = blocksPastEof(ip);
     assertTrue(past > 0, "the extending write preallocated again");

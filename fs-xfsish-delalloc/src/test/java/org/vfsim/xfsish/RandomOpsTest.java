@@ -12,10 +12,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.Configuration;
 import org.vfsim.fs.FallocMode;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.lockdep.LockValidatorExtension;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 
 /**
  * Seeded random operations on a small filesystem under memory pressure (so reclaim and
@@ -90,7 +90,7 @@ class RandomOpsTest {
           f.sys.fsync(fd);
         } else if (kind < 35) {
           f.sys.close(fd);
-          fds[k] = f.sys.open("/mnt/r" + k, OpenFile.O_RDWR);
+          fds[k] = f.sys.open("/mnt/r" + k, Fcntl.O_RDWR);
         } else if (kind < 37) {
           f.m.clock().advance(Duration.ofSeconds(rnd.nextInt(400)));
         } else if (kind < 39) {
@@ -100,7 +100,7 @@ class RandomOpsTest {
           f.m.powerCut();
           f.sys = f.m.syscalls(f.m.spawn("p" + op).mainTask());
           for (int j = 0; j < FILES; j++) {
-            fds[j] = f.sys.open("/mnt/r" + j, OpenFile.O_RDWR);
+            fds[j] = f.sys.open("/mnt/r" + j, Fcntl.O_RDWR);
           }
         }
       } catch (ErrnoException e) {

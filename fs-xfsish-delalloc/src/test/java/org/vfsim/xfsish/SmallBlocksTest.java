@@ -7,8 +7,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.vfsim.Configuration;
-import org.vfsim.fs.Vfs;
 import org.vfsim.lockdep.LockValidatorExtension;
+import org.vfsim.syscall.Fcntl;
 
 /** xfsish with blocks smaller than a page: several blocks per page cache page. */
 @ExtendWith(LockValidatorExtension.class)
@@ -31,9 +31,9 @@ class SmallBlocksTest {
     f.sys.fallocate(fd, 0, 0, 4 * PAGE);
     assertEquals(4L * PAGE, f.sys.fstat(fd).size());
     f.sys.pwriteBytes(fd, XfsFixture.pattern(100, 1), 2 * PAGE + 10);
-    assertEquals(2L * PAGE, f.sys.lseek(fd, 0, Vfs.SEEK_DATA), "the dirty page is the data");
-    assertEquals(3L * PAGE, f.sys.lseek(fd, 2 * PAGE, Vfs.SEEK_HOLE), "the page after it is not");
-    assertEquals(0L, f.sys.lseek(fd, 0, Vfs.SEEK_HOLE));
+    assertEquals(2L * PAGE, f.sys.lseek(fd, 0, Fcntl.SEEK_DATA), "the dirty page is the data");
+    assertEquals(3L * PAGE, f.sys.lseek(fd, 2 * PAGE, Fcntl.SEEK_HOLE), "the page after it is not");
+    assertEquals(0L, f.sys.lseek(fd, 0, Fcntl.SEEK_HOLE));
     f.check();
   }
 

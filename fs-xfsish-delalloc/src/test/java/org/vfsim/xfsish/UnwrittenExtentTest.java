@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.fs.FallocMode;
 import org.vfsim.fs.FiemapExtent;
-import org.vfsim.fs.Vfs;
 import org.vfsim.lockdep.LockValidatorExtension;
+import org.vfsim.syscall.Fcntl;
 
 /** fallocate, unwritten extents and their conversion, punch hole, zero range, seek. */
 @ExtendWith(LockValidatorExtension.class)
@@ -33,7 +33,7 @@ class UnwrittenExtentTest {
     f.m.pageCache().dropCleanPages();
     // Unwritten space is a hole to SEEK_DATA while no cached page holds data (iomap_seek_data).
     assertEquals(org.vfsim.syscall.Errno.ENXIO, org.junit.jupiter.api.Assertions.assertThrows(
-        org.vfsim.syscall.ErrnoException.class, () -> f.sys.lseek(fd, 0, Vfs.SEEK_DATA)).errno());
+        org.vfsim.syscall.ErrnoException.class, () -> f.sys.lseek(fd, 0, Fcntl.SEEK_DATA)).errno());
     assertArrayEquals(new byte[256 * BS], f.sys.preadBytes(fd, 256 * BS, 0));
     List<FiemapExtent> map = f.sys.fiemap(fd, 0, 0, 0);
     assertEquals(1, map.size());
@@ -59,8 +59,8 @@ class UnwrittenExtentTest {
     assertTrue(map.get(2).has(FiemapExtent.UNWRITTEN) && map.get(2).has(FiemapExtent.LAST));
     assertEquals(map.get(0).physical() + map.get(0).length(), map.get(1).physical());
     assertEquals(1, XfsFixture.filefragExtents(map), "still physically contiguous");
-    assertEquals(31L * BS, f.sys.lseek(fd, 0, Vfs.SEEK_DATA));
-    assertEquals(33L * BS, f.sys.lseek(fd, 31 * BS, Vfs.SEEK_HOLE));
+    assertEquals(31L * BS, f.sys.lseek(fd, 0, Fcntl.SEEK_DATA));
+    assertEquals(33L * BS, f.sys.lseek(fd, 31 * BS, Fcntl.SEEK_HOLE));
     f.m.pageCache().dropCleanPages();
     byte[] back = f.sys.preadBytes(fd, 64 * BS, 0);
     byte[] want = new byte[64 * BS];
@@ -107,6 +107,6 @@ class UnwrittenExtentTest {
     FiemapExtent e = map.get(0);
     assertEquals(FiemapExtent.DELALLOC | FiemapExtent.UNKNOWN | FiemapExtent.LAST, e.flags());
     assertEquals(0, e.physical());
-    assertEquals(0, f.sys.lseek(fd, 0, Vfs.SEEK_DATA), "dirty pages over delalloc are data");
+    assertEquals(0, f.sys.lseek(fd, 0, Fcntl.SEEK_DATA), "dirty pages over delalloc are data");
   }
 }

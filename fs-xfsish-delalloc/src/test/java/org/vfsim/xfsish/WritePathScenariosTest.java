@@ -10,12 +10,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.Machine;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.kernel.HookPoint;
 import org.vfsim.lockdep.LockValidatorExtension;
 import org.vfsim.mm.Mm;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -30,10 +30,10 @@ class WritePathScenariosTest {
   /** Writes {@code init}, maps it shared, then pwrites from the mapping; returns file bytes. */
   static byte[] selfMappedWrite(Machine m, Syscalls sys, String path, long srcOff, int len,
       long pos) {
-    int fd = sys.open(path, OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    int fd = sys.open(path, Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     byte[] init = XfsFixture.pattern(4 * BS, 8);
     sys.pwriteBytes(fd, init, 0);
-    long map = sys.mmap(0, 4 * BS, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, fd, 0);
+    long map = sys.mmap(0, 4 * BS, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED, fd, 0);
     assertEquals(len, sys.pwrite(fd, map + srcOff, len, pos));
     sys.munmap(map, 4 * BS);
     byte[] out = sys.preadBytes(fd, (int) sys.fstat(fd).size(), 0);

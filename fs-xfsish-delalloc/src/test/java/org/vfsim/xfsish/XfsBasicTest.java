@@ -9,8 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.fs.FiemapExtent;
-import org.vfsim.fs.Vfs;
 import org.vfsim.lockdep.LockValidatorExtension;
+import org.vfsim.syscall.Fcntl;
 
 @ExtendWith(LockValidatorExtension.class)
 class XfsBasicTest {
@@ -63,7 +63,7 @@ class XfsBasicTest {
   void unmountAndRemountKeepsEverything() {
     XfsFixture f = new XfsFixture(64 << 20, false, "agcount=2", "");
     f.sys.mkdir("/mnt/d", 0755);
-    int fd = f.sys.open("/mnt/d/x", org.vfsim.fs.OpenFile.O_CREAT | org.vfsim.fs.OpenFile.O_RDWR, 0644);
+    int fd = f.sys.open("/mnt/d/x", Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     byte[] data = XfsFixture.pattern(9000, 3);
     f.sys.pwriteBytes(fd, data, 0);
     f.sys.close(fd);
@@ -73,6 +73,6 @@ class XfsBasicTest {
     int r = f.sys.open("/mnt/d/x", 0);
     assertArrayEquals(data, f.sys.preadBytes(r, data.length, 0));
     assertFalse(f.sys.readdir("/mnt").isEmpty());
-    assertEquals(Vfs.SEEK_DATA, 3);
+    assertEquals(Fcntl.SEEK_DATA, 3);
   }
 }

@@ -9,8 +9,8 @@ import org.vfsim.Machine;
 import org.vfsim.block.BlockDevice;
 import org.vfsim.fs.FiemapExtent;
 import org.vfsim.fs.FsckReport;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.fs.Vfs;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /** A machine with one xfsish filesystem mounted at /mnt, and the checks every test repeats. */
@@ -50,7 +50,7 @@ final class XfsFixture {
   }
 
   int create(String name) {
-    return sys.open("/mnt/" + name, OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    return sys.open("/mnt/" + name, Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
   }
 
   XfsInode inode(String name) {

@@ -3,6 +3,7 @@ package org.vfsim.fs;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.vfsim.kernel.Task;
+import org.vfsim.syscall.Fcntl;
 
 /**
  * An open file description ({@code struct file}): the inode, the access mode and status flags
@@ -10,18 +11,6 @@ import org.vfsim.kernel.Task;
  * and by mappings of the file. The last reference calls the filesystem's {@code release}.
  */
 public final class OpenFile {
-  public static final int O_RDONLY = 0;
-  public static final int O_WRONLY = 01;
-  public static final int O_RDWR = 02;
-  public static final int O_ACCMODE = 03;
-  public static final int O_CREAT = 0100;
-  public static final int O_EXCL = 0200;
-  public static final int O_TRUNC = 01000;
-  public static final int O_APPEND = 02000;
-  public static final int O_DSYNC = 010000;
-  public static final int O_DIRECTORY = 0200000;
-  public static final int O_SYNC = 04010000;
-
   private final Vfs vfs;
   private final Inode inode;
   private final String path;
@@ -51,17 +40,17 @@ public final class OpenFile {
   }
 
   public boolean readable() {
-    int acc = flags & O_ACCMODE;
-    return acc == O_RDONLY || acc == O_RDWR;
+    int acc = flags & Fcntl.O_ACCMODE;
+    return acc == Fcntl.O_RDONLY || acc == Fcntl.O_RDWR;
   }
 
   public boolean writable() {
-    int acc = flags & O_ACCMODE;
-    return acc == O_WRONLY || acc == O_RDWR;
+    int acc = flags & Fcntl.O_ACCMODE;
+    return acc == Fcntl.O_WRONLY || acc == Fcntl.O_RDWR;
   }
 
   public boolean append() {
-    return (flags & O_APPEND) != 0;
+    return (flags & Fcntl.O_APPEND) != 0;
   }
 
   public synchronized long pos() {

@@ -10,6 +10,7 @@ import org.vfsim.kernel.Task;
 import org.vfsim.pagecache.Folio;
 import org.vfsim.pagecache.PageCache;
 import org.vfsim.syscall.Errno;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.write.IovIter;
 
 /**
@@ -19,11 +20,6 @@ import org.vfsim.write.IovIter;
  * (mkdir, rmdir, unlink, rename, readdir) are {@link Namei}'s, as in the kernel's namei.c.
  */
 public final class Vfs {
-  public static final int SEEK_SET = 0;
-  public static final int SEEK_CUR = 1;
-  public static final int SEEK_END = 2;
-  public static final int SEEK_DATA = 3;
-  public static final int SEEK_HOLE = 4;
   /** {@code FIEMAP_FLAG_SYNC}: write back dirty data before mapping. */
   public static final int FIEMAP_FLAG_SYNC = 1;
 
@@ -150,15 +146,15 @@ public final class Vfs {
 
   /** {@code open(2)}. */
   public OpenFile open(Task task, String path, int flags, int mode) {
-    int acc = flags & OpenFile.O_ACCMODE;
-    if (acc == OpenFile.O_ACCMODE) {
+    int acc = flags & Fcntl.O_ACCMODE;
+    if (acc == Fcntl.O_ACCMODE) {
       throw Errno.EINVAL.exception("O_ACCMODE");
     }
-    boolean wantWrite = acc != OpenFile.O_RDONLY;
+    boolean wantWrite = acc != Fcntl.O_RDONLY;
     Inode inode;
     String normalized = Namei.normalize(path); // ENAMETOOLONG and ENOENT before anything else
     boolean mustBeDir = Namei.endsInDirectory(path);
-    if ((flags & OpenFile.O_CREAT) != 0) {
+    if ((flags & Fcntl.O_CREAT) != 0) {
       if (mustBeDir || normalized.equals("/")) {
         // open_last_lookups(): O_CREAT on "dir/", ".", ".." or "/" is EISDIR.
         throw Errno.EISDIR.exception(path);
@@ -169,7 +165,7 @@ public final class Vfs {
       try {
         Inode existing = dir.lookup(parent.name());
         if (existing != null) {
-          if ((flags & OpenFile.O_EXCL) != 0) {
+          if ((flags & Fcntl.O_EXCL) != 0) {
             throw Errno.EEXIST.exception(parent.path());
           }
           inode = rootOfMountAt(parent.path(), existing);
@@ -186,15 +182,15 @@ public final class Vfs {
       inode = resolve(path);
     }
     if (inode.isDirectory()) {
-      if (wantWrite || (flags & OpenFile.O_TRUNC) != 0) {
+      if (wantWrite || (flags & Fcntl.O_TRUNC) != 0) {
         throw Errno.EISDIR.exception(path);
       }
-    } else if ((flags & OpenFile.O_DIRECTORY) != 0 || mustBeDir) {
+    } else if ((flags & Fcntl.O_DIRECTORY) != 0 || mustBeDir) {
       // A trailing slash makes the lookup LOOKUP_DIRECTORY: "file/" is ENOTDIR.
       throw Errno.ENOTDIR.exception(path);
     }
-    Namei.checkPermission(task, inode, acc != OpenFile.O_WRONLY, wantWrite);
-    if ((flags & OpenFile.O_TRUNC) != 0 && wantWrite && inode.size() > 0) {
+    Namei.checkPermission(task, inode, acc != Fcntl.O_WRONLY, wantWrite);
+    if ((flags & Fcntl.O_TRUNC) != 0 && wantWrite && inode.size() > 0) {
       truncate(task, inode, 0);
     }
     OpenFile file = new OpenFile(this, inode, Namei.normalize(path), flags);
@@ -424,16 +420,16 @@ public final class Vfs {
   private long doLseek(Task task, OpenFile file, long offset, int whence) {
     Inode inode = file.inode();
     long result = switch (whence) {
-      case SEEK_SET -> offset;
-      case SEEK_CUR -> file.pos() + offset;
-      case SEEK_END -> inode.size() + offset;
-      case SEEK_DATA -> {
+      case Fcntl.SEEK_SET -> offset;
+      case Fcntl.SEEK_CUR -> file.pos() + offset;
+      case Fcntl.SEEK_END -> inode.size() + offset;
+      case Fcntl.SEEK_DATA -> {
         if (offset < 0) {
           throw Errno.ENXIO.exception();
         }
         yield inode.seekData(task, offset);
       }
-      case SEEK_HOLE -> {
+      case Fcntl.SEEK_HOLE -> {
         if (offset < 0) {
           throw Errno.ENXIO.exception();
         }

@@ -18,6 +18,8 @@ public final class UserProcess {
   private final FileTable files = new FileTable();
   private final List<Task> tasks = new ArrayList<>();
   private final TaskIds ids;
+  /** Set by a power cut: the process died with the machine. */
+  private volatile boolean dead;
 
   /** Hands out pids and tids for one machine. */
   public static final class TaskIds {
@@ -63,6 +65,19 @@ public final class UserProcess {
     Task t = new Task(ids.next(), threadName, this, credentials);
     tasks.add(t);
     return t;
+  }
+
+  /**
+   * The machine lost power: this process died with it. Its descriptors, mappings and memory
+   * referred to the page cache and mounts of before the cut, which no longer exist.
+   */
+  public void diedAtPowerCut() {
+    dead = true;
+  }
+
+  /** Whether the process died at a power cut (its system calls fail with ESRCH). */
+  public boolean isDead() {
+    return dead;
   }
 
   public synchronized List<Task> tasks() {

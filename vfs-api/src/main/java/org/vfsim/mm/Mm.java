@@ -22,6 +22,7 @@ import org.vfsim.pagecache.Mapping;
 import org.vfsim.pagecache.PageCache;
 import org.vfsim.pagecache.XArray;
 import org.vfsim.syscall.Errno;
+import org.vfsim.syscall.Fcntl;
 
 /**
  * A process's user address space ({@code mm_struct}): its VMAs, its page table, its
@@ -30,19 +31,6 @@ import org.vfsim.syscall.Errno;
  * atomic copy (faults disabled) only reads present pages and stops at the first absent one.
  */
 public final class Mm {
-  public static final int PROT_NONE = 0;
-  public static final int PROT_READ = 1;
-  public static final int PROT_WRITE = 2;
-  public static final int PROT_EXEC = 4;
-  public static final int MAP_SHARED = 0x01;
-  public static final int MAP_PRIVATE = 0x02;
-  public static final int MAP_FIXED = 0x10;
-  public static final int MAP_ANONYMOUS = 0x20;
-  public static final int MADV_DONTNEED = 4;
-  public static final int MS_ASYNC = 1;
-  public static final int MS_INVALIDATE = 2;
-  public static final int MS_SYNC = 4;
-
   /** Highest user address plus one (x86-64 with 4-level page tables). */
   public static final long TASK_SIZE = 1L << 47;
   private static final long MMAP_BASE = 0x7f00_0000_0000L;
@@ -93,7 +81,7 @@ public final class Mm {
    */
   public long mmap(Task task, long addr, long len, int prot, int flags, @Nullable OpenFile file,
       long offset) {
-    if (file == null || (flags & MAP_ANONYMOUS) != 0) {
+    if (file == null || (flags & Fcntl.MAP_ANONYMOUS) != 0) {
       return doMmap(task, addr, len, prot, flags, file, offset);
     }
     try (InodeUse use = file.inode().use(task, "do_mmap")) {
@@ -103,8 +91,8 @@ public final class Mm {
 
   private long doMmap(Task task, long addr, long len, int prot, int flags,
       @Nullable OpenFile file, long offset) {
-    boolean shared = (flags & MAP_SHARED) != 0;
-    boolean priv = (flags & MAP_PRIVATE) != 0;
+    boolean shared = (flags & Fcntl.MAP_SHARED) != 0;
+    boolean priv = (flags & Fcntl.MAP_PRIVATE) != 0;
     if (len <= 0 || shared == priv || (offset & ~PAGE_MASK) != 0 || offset < 0) {
       throw Errno.EINVAL.exception("mmap arguments");
     }
@@ -112,7 +100,7 @@ public final class Mm {
     if (length <= 0 || length > TASK_SIZE) {
       throw Errno.ENOMEM.exception("mmap length");
     }
-    boolean anon = (flags & MAP_ANONYMOUS) != 0;
+    boolean anon = (flags & Fcntl.MAP_ANONYMOUS) != 0;
     if (!anon) {
       if (file == null) {
         throw Errno.EBADF.exception("mmap without a file");
@@ -124,7 +112,7 @@ public final class Mm {
       if (!file.readable()) {
         throw Errno.EACCES.exception("file not open for reading");
       }
-      if (shared && (prot & PROT_WRITE) != 0 && !file.writable()) {
+      if (shared && (prot & Fcntl.PROT_WRITE) != 0 && !file.writable()) {
         throw Errno.EACCES.exception("shared writable mapping of a file not open for writing");
       }
       if (offset + length < 0) {
@@ -135,7 +123,7 @@ public final class Mm {
     mmapLock.writeLock(task);
     try {
       long start;
-      if ((flags & MAP_FIXED) != 0) {
+      if ((flags & Fcntl.MAP_FIXED) != 0) {
         if ((addr & ~PAGE_MASK) != 0 || addr < MMAP_MIN_ADDR || addr + length > TASK_SIZE) {
           throw Errno.EINVAL.exception("MAP_FIXED address");
         }
@@ -268,7 +256,8 @@ public final class Mm {
       long covered = 0;
       for (Vma v : hit) {
         covered += Math.min(end, v.end()) - Math.max(addr, v.start());
-        if (v.shared() && v.file() != null && (prot & PROT_WRITE) != 0 && !v.file().writable()) {
+        if (v.shared() && v.file() != null && (prot & Fcntl.PROT_WRITE) != 0
+            && !v.file().writable()) {
           throw Errno.EACCES.exception("mprotect PROT_WRITE on a read-only shared file mapping");
         }
       }
@@ -315,7 +304,7 @@ public final class Mm {
    */
   public void madvise(Task task, long addr, long len, int advice) {
     checkRange(addr, len);
-    if (advice != MADV_DONTNEED) {
+    if (advice != Fcntl.MADV_DONTNEED) {
       return;
     }
     mmapLock.readLock(task);
@@ -345,11 +334,11 @@ public final class Mm {
    */
   public void msync(Task task, long addr, long len, int flags) {
     checkRange(addr, len);
-    if ((flags & MS_SYNC) != 0 && (flags & MS_ASYNC) != 0) {
+    if ((flags & Fcntl.MS_SYNC) != 0 && (flags & Fcntl.MS_ASYNC) != 0) {
       throw Errno.EINVAL.exception("MS_SYNC and MS_ASYNC");
     }
     long end = addr + ((len + Folio.SIZE - 1) & PAGE_MASK);
-    boolean sync = (flags & MS_SYNC) != 0;
+    boolean sync = (flags & Fcntl.MS_SYNC) != 0;
     List<Vma> hit;
     List<OpenFile> held = new ArrayList<>();
     mmapLock.readLock(task);
@@ -419,7 +408,7 @@ public final class Mm {
    * page, copies a file page for a private mapping, or calls {@code page_mkwrite}.
    */
   private void changeProtection(long start, long end, int prot) {
-    boolean none = (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) == 0;
+    boolean none = (prot & (Fcntl.PROT_READ | Fcntl.PROT_WRITE | Fcntl.PROT_EXEC)) == 0;
     synchronized (pageTable) {
       for (long a = start & PAGE_MASK; a < end; a += Folio.SIZE) {
         Pte p = pageTable.load(a >>> Folio.SHIFT);
@@ -427,7 +416,7 @@ public final class Mm {
           continue;
         }
         p.accessible = !none;
-        if (none || (prot & PROT_WRITE) == 0) {
+        if (none || (prot & Fcntl.PROT_WRITE) == 0) {
           p.writable = false;
         }
       }

@@ -3,6 +3,7 @@ package org.vfsim.mm;
 import org.jspecify.annotations.Nullable;
 import org.vfsim.fs.OpenFile;
 import org.vfsim.pagecache.Folio;
+import org.vfsim.syscall.Fcntl;
 
 /**
  * A virtual memory area ({@code vm_area_struct}): a page-aligned range of a process's address
@@ -46,11 +47,11 @@ public final class Vma {
   }
 
   public boolean readable() {
-    return (prot & Mm.PROT_READ) != 0;
+    return (prot & Fcntl.PROT_READ) != 0;
   }
 
   public boolean writable() {
-    return (prot & Mm.PROT_WRITE) != 0;
+    return (prot & Fcntl.PROT_WRITE) != 0;
   }
 
   public boolean shared() {
@@ -95,7 +96,7 @@ public final class Vma {
   @Override
   public String toString() {
     return String.format("%x-%x %s%s%s%s %s", start, end, readable() ? "r" : "-",
-        writable() ? "w" : "-", (prot & Mm.PROT_EXEC) != 0 ? "x" : "-", shared ? "s" : "p",
+        writable() ? "w" : "-", (prot & Fcntl.PROT_EXEC) != 0 ? "x" : "-", shared ? "s" : "p",
         file == null ? "[anon]" : "ino " + file.inode().ino() + " @" + (pgoff << Folio.SHIFT));
   }
 }

@@ -59,7 +59,11 @@ public final class PluginRegistry {
 
   /** Where {@code type}'s classes were loaded from: a jar, a class folder, or built in. */
   public static PluginSource sourceOf(FileSystemType type) {
-    Class<?> c = type.getClass();
+    return sourceOf(type.name(), type.getClass());
+  }
+
+  /** As above for any plugin class (an allocation policy) announced as {@code name}. */
+  public static PluginSource sourceOf(String name, Class<?> c) {
     String location = "built in";
     try {
       java.security.CodeSource cs = c.getProtectionDomain().getCodeSource();
@@ -71,7 +75,7 @@ public final class PluginRegistry {
     }
     Package p = c.getPackage();
     String version = p == null ? null : p.getImplementationVersion();
-    return new PluginSource(type.name(), location, version == null ? "unversioned" : version);
+    return new PluginSource(name, location, version == null ? "unversioned" : version);
   }
 
   /** A filesystem type's origin, for {@code vfsim plugins} and report provenance. */

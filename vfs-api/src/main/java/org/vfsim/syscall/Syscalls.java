@@ -54,6 +54,7 @@ public final class Syscalls {
    * lock validator's return-to-user check, in the kernel's order.
    */
   private <T> T call(String name, Supplier<T> body) {
+    checkAlive(name);
     int mark = borrowed.size();
     task.enterSyscall();
     T result = null;
@@ -92,6 +93,19 @@ public final class Syscalls {
     return result;
   }
 
+  /**
+   * A process that died at a power cut makes no more system calls: in the kernel it would not
+   * exist after the reboot. Failing with ESRCH (not EIO, which a filesystem returns for a
+   * device error, nor ESTALE) keeps this a usage error a caller cannot mistake for a filesystem
+   * result, and stops the old descriptors from reaching the dead mount's inodes and pages.
+   */
+  private void checkAlive(String name) {
+    if (task.process().isDead()) {
+      throw Errno.ESRCH.exception(name + ": process " + task.process().pid() + " ("
+          + task.process().name() + ") died at the power cut; spawn a new one");
+    }
+  }
+
   private static Throwable chain(Throwable first, Throwable next) {
     if (first == null) {
       return next;
@@ -120,6 +134,7 @@ public final class Syscalls {
 
   /** The open file behind {@code fd} (for tools that need the inode). */
   public OpenFile file(int fd) {
+    checkAlive("fdget");
     return files.get(fd);
   }
 
@@ -135,7 +150,7 @@ public final class Syscalls {
 
   /** {@code creat(2)}: {@code O_CREAT|O_WRONLY|O_TRUNC}. */
   public int creat(String path, int mode) {
-    return open(path, OpenFile.O_CREAT | OpenFile.O_WRONLY | OpenFile.O_TRUNC, mode);
+    return open(path, Fcntl.O_CREAT | Fcntl.O_WRONLY | Fcntl.O_TRUNC, mode);
   }
 
   public void close(int fd) {
@@ -312,12 +327,13 @@ public final class Syscalls {
   /** {@code mmap}; {@code fd} is ignored (pass -1) with {@code MAP_ANONYMOUS}. */
   public long mmap(long addr, long len, int prot, int flags, int fd, long offset) {
     return call("mmap", () -> mm.mmap(task, addr, len, prot, flags,
-        (flags & Mm.MAP_ANONYMOUS) != 0 ? null : fdget(fd), offset));
+        (flags & Fcntl.MAP_ANONYMOUS) != 0 ? null : fdget(fd), offset));
   }
 
   /** An anonymous private read-write mapping, the usual user buffer. */
   public long mmapAnonymous(long len) {
-    return mmap(0, len, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_PRIVATE | Mm.MAP_ANONYMOUS, -1, 0);
+    return mmap(0, len, Fcntl.PROT_READ | Fcntl.PROT_WRITE,
+        Fcntl.MAP_PRIVATE | Fcntl.MAP_ANONYMOUS, -1, 0);
   }
 
   public void munmap(long addr, long len) {

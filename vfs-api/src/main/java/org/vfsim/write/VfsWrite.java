@@ -7,6 +7,7 @@ import org.vfsim.fs.OpenFile;
 import org.vfsim.fs.PerformWrite;
 import org.vfsim.kernel.Task;
 import org.vfsim.syscall.Errno;
+import org.vfsim.syscall.Fcntl;
 
 /**
  * The VFS write entry ({@code vfs_write} through {@code generic_file_write_iter}): permission and
@@ -65,8 +66,8 @@ public final class VfsWrite {
       }
       long cut = from.truncate(max - at);
       int flags = (file.append() ? Kiocb.IOCB_APPEND : 0)
-          | ((file.flags() & OpenFile.O_DSYNC) != 0 ? Kiocb.IOCB_DSYNC : 0)
-          | ((file.flags() & OpenFile.O_SYNC) == OpenFile.O_SYNC ? Kiocb.IOCB_SYNC : 0);
+          | ((file.flags() & Fcntl.O_DSYNC) != 0 ? Kiocb.IOCB_DSYNC : 0)
+          | ((file.flags() & Fcntl.O_SYNC) == Fcntl.O_SYNC ? Kiocb.IOCB_SYNC : 0);
       Kiocb iocb = new Kiocb(task, file, flags);
       inode.touchTimes(true);
       long written;

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.Machine;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.lockdep.LockValidatorExtension;
 import org.vfsim.pagecache.Folio;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 @ExtendWith(LockValidatorExtension.class)
@@ -23,9 +23,9 @@ class MmTest {
   void aPrivateCopyOfAFilePageSurvivesReclaimToSwap() {
     Machine m = Machine.boot();
     Syscalls sys = m.syscalls(m.spawn("t").mainTask());
-    int fd = sys.open("/f", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    int fd = sys.open("/f", Fcntl.O_CREAT | Fcntl.O_RDWR);
     sys.pwriteBytes(fd, new byte[PAGE], 0);
-    long map = sys.mmap(0, PAGE, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_PRIVATE, fd, 0);
+    long map = sys.mmap(0, PAGE, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_PRIVATE, fd, 0);
     sys.store(map, new byte[] {9});
     Mm mm = sys.task().process().mm();
     mm.reclaimUserPage(map);
@@ -39,7 +39,7 @@ class MmTest {
     Machine m = Machine.boot();
     Syscalls sys = m.syscalls(m.spawn("t").mainTask());
     long buf = sys.mmapAnonymous(2 * PAGE);
-    sys.mprotect(buf, PAGE, Mm.PROT_READ);
+    sys.mprotect(buf, PAGE, Fcntl.PROT_READ);
     assertEquals(Errno.EFAULT,
         assertThrows(ErrnoException.class, () -> sys.store(buf, new byte[1])).errno());
     assertArrayEquals(new byte[1], sys.load(buf, 1));

@@ -9,11 +9,11 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.Machine;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.lockdep.LockValidatorExtension;
 import org.vfsim.pagecache.Folio;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -23,7 +23,7 @@ import org.vfsim.syscall.Syscalls;
 @ExtendWith(LockValidatorExtension.class)
 class MprotectMadviseTest {
   private static final int PAGE = Folio.SIZE;
-  private static final int RW = Mm.PROT_READ | Mm.PROT_WRITE;
+  private static final int RW = Fcntl.PROT_READ | Fcntl.PROT_WRITE;
 
   private final Machine m = Machine.boot();
   private final Syscalls sys = m.syscalls(m.spawn("t").mainTask());
@@ -44,13 +44,13 @@ class MprotectMadviseTest {
     long buf = sys.mmapAnonymous(2 * PAGE);
     byte[] data = fill(2 * PAGE, 0x5a);
     sys.store(buf, data);
-    sys.mprotect(buf, 2 * PAGE, Mm.PROT_NONE);
+    sys.mprotect(buf, 2 * PAGE, Fcntl.PROT_NONE);
     assertFaults(() -> sys.load(buf, 1));
     assertFaults(() -> sys.store(buf + PAGE, new byte[1]));
-    sys.mprotect(buf, 2 * PAGE, Mm.PROT_READ);
+    sys.mprotect(buf, 2 * PAGE, Fcntl.PROT_READ);
     assertArrayEquals(data, sys.load(buf, 2 * PAGE), "the bytes survive PROT_NONE");
     assertFaults(() -> sys.store(buf, new byte[1]));
-    int fd = sys.open("/f", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    int fd = sys.open("/f", Fcntl.O_CREAT | Fcntl.O_RDWR);
     assertEquals(2 * PAGE, sys.pwrite(fd, buf, 2 * PAGE, 0));
     assertArrayEquals(data, sys.preadBytes(fd, 2 * PAGE, 0), "write(2) wrote the real bytes");
     sys.mprotect(buf, 2 * PAGE, RW);
@@ -62,11 +62,11 @@ class MprotectMadviseTest {
 
   @Test
   void protNoneKeepsAPrivateCopyOfAFilePage() {
-    int fd = sys.open("/f", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    int fd = sys.open("/f", Fcntl.O_CREAT | Fcntl.O_RDWR);
     sys.pwriteBytes(fd, fill(PAGE, 0x11), 0);
-    long map = sys.mmap(0, PAGE, RW, Mm.MAP_PRIVATE, fd, 0);
+    long map = sys.mmap(0, PAGE, RW, Fcntl.MAP_PRIVATE, fd, 0);
     sys.store(map, fill(100, 0x22));
-    sys.mprotect(map, PAGE, Mm.PROT_NONE);
+    sys.mprotect(map, PAGE, Fcntl.PROT_NONE);
     assertFaults(() -> sys.load(map, 1));
     sys.mprotect(map, PAGE, RW);
     byte[] expect = fill(PAGE, 0x11);
@@ -76,18 +76,18 @@ class MprotectMadviseTest {
     expect[200] = 0x33;
     assertArrayEquals(expect, sys.load(map, PAGE), "a store after restoring keeps the copy");
     assertArrayEquals(fill(PAGE, 0x11), sys.preadBytes(fd, PAGE, 0), "the file never saw it");
-    int out = sys.open("/g", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    int out = sys.open("/g", Fcntl.O_CREAT | Fcntl.O_RDWR);
     assertEquals(PAGE, sys.pwrite(out, map, PAGE, 0));
     assertArrayEquals(expect, sys.preadBytes(out, PAGE, 0));
   }
 
   @Test
   void readOnlyThenWritableReusesThePrivateCopy() {
-    int fd = sys.open("/f", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    int fd = sys.open("/f", Fcntl.O_CREAT | Fcntl.O_RDWR);
     sys.pwriteBytes(fd, fill(PAGE, 0x11), 0);
-    long map = sys.mmap(0, PAGE, RW, Mm.MAP_PRIVATE, fd, 0);
+    long map = sys.mmap(0, PAGE, RW, Fcntl.MAP_PRIVATE, fd, 0);
     sys.store(map, new byte[] {0x44});
-    sys.mprotect(map, PAGE, Mm.PROT_READ);
+    sys.mprotect(map, PAGE, Fcntl.PROT_READ);
     assertFaults(() -> sys.store(map + 1, new byte[1]));
     sys.mprotect(map, PAGE, RW);
     sys.store(map + 1, new byte[] {0x55});
@@ -96,15 +96,15 @@ class MprotectMadviseTest {
 
   @Test
   void dontneedOnAPrivateFileMappingDropsASwappedOutCopy() {
-    int fd = sys.open("/f", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    int fd = sys.open("/f", Fcntl.O_CREAT | Fcntl.O_RDWR);
     sys.pwriteBytes(fd, fill(2 * PAGE, 0x11), 0);
-    long map = sys.mmap(0, 2 * PAGE, RW, Mm.MAP_PRIVATE, fd, 0);
+    long map = sys.mmap(0, 2 * PAGE, RW, Fcntl.MAP_PRIVATE, fd, 0);
     sys.store(map, new byte[] {9});
     sys.store(map + PAGE, new byte[] {8});
     Mm mm = sys.task().process().mm();
     mm.reclaimUserPage(map); // the private copy of page 0 goes to swap
     assertFalse(mm.isPresent(map));
-    sys.madvise(map, 2 * PAGE, Mm.MADV_DONTNEED);
+    sys.madvise(map, 2 * PAGE, Fcntl.MADV_DONTNEED);
     assertArrayEquals(fill(2 * PAGE, 0x11), sys.load(map, 2 * PAGE),
         "both private copies dropped, the one in swap too: the file's contents show");
   }

@@ -11,11 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.Configuration;
 import org.vfsim.Machine;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.lockdep.LockValidatorExtension;
-import org.vfsim.mm.Mm;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 @ExtendWith(LockValidatorExtension.class)
@@ -27,7 +26,7 @@ class PageCacheTest {
     Configuration cfg = Configuration.builder().memoryBytes(1000L * PAGE).dirtyRatios(10, 20).build();
     Machine m = Machine.boot(cfg);
     Syscalls sys = m.syscalls(m.spawn("t").mainTask());
-    int fd = sys.open("/f", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    int fd = sys.open("/f", Fcntl.O_CREAT | Fcntl.O_RDWR);
     long thresh = m.pageCache().stats().dirtyBackgroundThresh();
     assertEquals(1000 * 10 / 100, thresh);
     byte[] page = new byte[PAGE];
@@ -49,7 +48,7 @@ class PageCacheTest {
         .writebackInterval(Duration.ofSeconds(5)).build();
     Machine m = Machine.boot(cfg);
     Syscalls sys = m.syscalls(m.spawn("t").mainTask());
-    int fd = sys.open("/f", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    int fd = sys.open("/f", Fcntl.O_CREAT | Fcntl.O_RDWR);
     sys.pwriteBytes(fd, new byte[100], 0);
     m.clock().advance(Duration.ofSeconds(29));
     assertEquals(1, m.pageCache().stats().nrDirty(), "younger than dirty_expire");
@@ -62,11 +61,11 @@ class PageCacheTest {
   void truncateUnmapsPagesBeyondEofAndZeroesTheStraddlingTail() {
     Machine m = Machine.boot();
     Syscalls sys = m.syscalls(m.spawn("t").mainTask());
-    int fd = sys.open("/f", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    int fd = sys.open("/f", Fcntl.O_CREAT | Fcntl.O_RDWR);
     byte[] data = new byte[2 * PAGE];
     Arrays.fill(data, (byte) 5);
     sys.pwriteBytes(fd, data, 0);
-    long map = sys.mmap(0, 2 * PAGE, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, fd, 0);
+    long map = sys.mmap(0, 2 * PAGE, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED, fd, 0);
     assertArrayEquals(new byte[] {5}, sys.load(map + PAGE, 1));
     sys.ftruncate(fd, 100);
     ErrnoException e = assertThrows(ErrnoException.class, () -> sys.load(map + PAGE, 1));
@@ -86,9 +85,9 @@ class PageCacheTest {
   void truncateAlsoUnmapsPrivateCopiesOfPagesBeyondEof() {
     Machine m = Machine.boot();
     Syscalls sys = m.syscalls(m.spawn("t").mainTask());
-    int fd = sys.open("/f", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    int fd = sys.open("/f", Fcntl.O_CREAT | Fcntl.O_RDWR);
     sys.pwriteBytes(fd, new byte[2 * PAGE], 0);
-    long map = sys.mmap(0, 2 * PAGE, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_PRIVATE, fd, 0);
+    long map = sys.mmap(0, 2 * PAGE, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_PRIVATE, fd, 0);
     sys.store(map + PAGE, new byte[] {9}); // a private copy of page 1
     assertArrayEquals(new byte[] {9}, sys.load(map + PAGE, 1));
     sys.ftruncate(fd, PAGE);
@@ -102,7 +101,7 @@ class PageCacheTest {
         .build();
     Machine m = Machine.boot(cfg);
     Syscalls sys = m.syscalls(m.spawn("t").mainTask());
-    int fd = sys.open("/f", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    int fd = sys.open("/f", Fcntl.O_CREAT | Fcntl.O_RDWR);
     byte[] data = new byte[PAGE];
     for (int i = 0; i < 80; i++) {
       sys.pwriteBytes(fd, data, (long) i * PAGE);

@@ -8,8 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.Machine;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.lockdep.LockValidatorExtension;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -25,7 +25,7 @@ class ReclaimListTest {
   void reclaimDoesNotWaitForAMappingsLock() throws Exception {
     Machine m = Machine.boot();
     Syscalls sys = m.syscalls(m.spawn("t").mainTask());
-    int fd = sys.open("/f", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    int fd = sys.open("/f", Fcntl.O_CREAT | Fcntl.O_RDWR);
     sys.pwriteBytes(fd, new byte[4 * PAGE], 0);
     sys.ftruncate(fd, 0); // empty, but still on the reclaim list until reclaim prunes it
     Mapping mapping = sys.file(fd).inode().mapping();
@@ -54,7 +54,7 @@ class ReclaimListTest {
   void aMappingThatEmptiesAndRefillsIsListedOnce() {
     Machine m = Machine.boot();
     Syscalls sys = m.syscalls(m.spawn("t").mainTask());
-    int fd = sys.open("/f", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    int fd = sys.open("/f", Fcntl.O_CREAT | Fcntl.O_RDWR);
     for (int round = 0; round < 3; round++) {
       sys.pwriteBytes(fd, new byte[PAGE], 0);
       sys.ftruncate(fd, 0); // the mapping empties; reclaim has not pruned it yet

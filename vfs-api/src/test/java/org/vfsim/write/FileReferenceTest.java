@@ -15,11 +15,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.vfsim.fs.OpenFile;
-import org.vfsim.fs.Vfs;
 import org.vfsim.kernel.HookPoint;
 import org.vfsim.lockdep.LockValidatorExtension;
 import org.vfsim.lockdep.LockdepReport;
 import org.vfsim.lockdep.LockdepViolation;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -88,7 +88,7 @@ class FileReferenceTest {
         case "fdatasync" -> f.sys.fdatasync(fd);
         case "ftruncate" -> f.sys.ftruncate(fd, PAGE);
         case "fallocate" -> f.sys.fallocate(fd, 0, 0, 4L * PAGE);
-        case "lseek" -> assertEquals(0, f.sys.lseek(fd, 0, Vfs.SEEK_DATA));
+        case "lseek" -> assertEquals(0, f.sys.lseek(fd, 0, Fcntl.SEEK_DATA));
         case "fiemap" -> assertEquals(List.of(), f.sys.fiemap(fd, 0, 0, 0));
         default -> throw new IllegalArgumentException(call);
       }
@@ -113,8 +113,8 @@ class FileReferenceTest {
     int fd = f.create("f");
     f.sys.pwriteBytes(fd, Fixture.pattern(2 * PAGE, 6), 0);
     f.sys.fsync(fd);
-    long map = f.sys.mmap(0, 2L * PAGE, org.vfsim.mm.Mm.PROT_READ | org.vfsim.mm.Mm.PROT_WRITE,
-        org.vfsim.mm.Mm.MAP_SHARED, fd, 0);
+    long map = f.sys.mmap(0, 2L * PAGE, Fcntl.PROT_READ | Fcntl.PROT_WRITE,
+        Fcntl.MAP_SHARED, fd, 0);
     f.sys.store(map, new byte[] {7});
     f.sys.close(fd);
     f.sys.unlink("/mnt/f");
@@ -130,7 +130,7 @@ class FileReferenceTest {
       }
     };
     try {
-      f.sys.msync(map, 2L * PAGE, org.vfsim.mm.Mm.MS_SYNC);
+      f.sys.msync(map, 2L * PAGE, Fcntl.MS_SYNC);
     } finally {
       psb.inFileOp = (op, t) -> {};
     }

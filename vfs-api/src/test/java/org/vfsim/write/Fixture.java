@@ -9,11 +9,11 @@ import org.vfsim.Configuration;
 import org.vfsim.Machine;
 import org.vfsim.fs.FsckReport;
 import org.vfsim.fs.Inode;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.fs.SuperBlock;
 import org.vfsim.kernel.Task;
 import org.vfsim.kernel.UserProcess;
 import org.vfsim.ramfs.RamfsType;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -50,7 +50,7 @@ final class Fixture {
   }
 
   int create(String name) {
-    return sys.open("/mnt/" + name, OpenFile.O_CREAT | OpenFile.O_RDWR);
+    return sys.open("/mnt/" + name, Fcntl.O_CREAT | Fcntl.O_RDWR);
   }
 
   Inode inode(int fd) {

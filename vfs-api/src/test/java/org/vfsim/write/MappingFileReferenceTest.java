@@ -6,9 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.lockdep.LockValidatorExtension;
-import org.vfsim.mm.Mm;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -40,9 +39,9 @@ class MappingFileReferenceTest {
     Fixture f = Fixture.boot("pwfs", "");
     PwfsSuperBlock psb = (PwfsSuperBlock) f.sb;
     Syscalls worker = f.thread("worker");
-    int fd = worker.open("/mnt/f", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    int fd = worker.open("/mnt/f", Fcntl.O_CREAT | Fcntl.O_RDWR);
     worker.pwriteBytes(fd, Fixture.pattern(2 * PAGE, 3), 0);
-    long map = worker.mmap(0, 2L * PAGE, Mm.PROT_READ, Mm.MAP_SHARED, fd, 0);
+    long map = worker.mmap(0, 2L * PAGE, Fcntl.PROT_READ, Fcntl.MAP_SHARED, fd, 0);
     worker.close(fd);
     worker.unlink("/mnt/f");
     List<Seen> seen = watch(psb);
@@ -59,7 +58,7 @@ class MappingFileReferenceTest {
     PwfsSuperBlock psb = (PwfsSuperBlock) f.sb;
     int fd = f.create("f");
     f.sys.pwriteBytes(fd, Fixture.pattern(3 * PAGE, 4), 0);
-    long map = f.sys.mmap(0, 3L * PAGE, Mm.PROT_READ, Mm.MAP_SHARED, fd, 0);
+    long map = f.sys.mmap(0, 3L * PAGE, Fcntl.PROT_READ, Fcntl.MAP_SHARED, fd, 0);
     f.sys.munmap(map + PAGE, PAGE);
     f.sys.close(fd);
     List<Seen> seen = watch(psb);
@@ -77,8 +76,8 @@ class MappingFileReferenceTest {
     PwfsSuperBlock psb = (PwfsSuperBlock) f.sb;
     int fd = f.create("f");
     f.sys.pwriteBytes(fd, Fixture.pattern(3 * PAGE, 5), 0);
-    long map = f.sys.mmap(0, 3L * PAGE, Mm.PROT_READ, Mm.MAP_SHARED, fd, 0);
-    f.sys.mprotect(map + PAGE, PAGE, Mm.PROT_NONE);
+    long map = f.sys.mmap(0, 3L * PAGE, Fcntl.PROT_READ, Fcntl.MAP_SHARED, fd, 0);
+    f.sys.mprotect(map + PAGE, PAGE, Fcntl.PROT_NONE);
     f.sys.close(fd);
     List<Seen> seen = watch(psb);
     f.sys.munmap(map, 2L * PAGE);

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.vfsim.lockdep.LockValidatorExtension;
-import org.vfsim.mm.Mm;
 import org.vfsim.pagecache.Folio;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 
 /** Stores through a shared file mapping: page_mkwrite, dirtying, and redirtying after writeback. */
 @ExtendWith(LockValidatorExtension.class)
@@ -27,14 +27,14 @@ class MmapWriteTest {
     byte[] model = Fixture.pattern(2 * PAGE, 1);
     f.sys.pwriteBytes(fd, model, 0);
     f.sys.fsync(fd);
-    long map = f.sys.mmap(0, 2 * PAGE, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, fd, 0);
+    long map = f.sys.mmap(0, 2 * PAGE, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED, fd, 0);
     Folio page = f.inode(fd).mapping().lookup(1);
     assertFalse(page.isDirty());
     f.sys.store(map + PAGE + 5, new byte[] {42});
     assertTrue(page.isDirty(), "a store through the mapping dirties the page");
     model[PAGE + 5] = 42;
     f.checkInvariants();
-    f.sys.msync(map, 2 * PAGE, Mm.MS_SYNC);
+    f.sys.msync(map, 2 * PAGE, Fcntl.MS_SYNC);
     assertFalse(page.isDirty(), "msync(MS_SYNC) wrote it back");
     long faults = f.process.mm().faults();
     f.sys.store(map + PAGE + 6, new byte[] {43});
@@ -51,7 +51,7 @@ class MmapWriteTest {
     int fd = f.create("f");
     f.sys.pwriteBytes(fd, new byte[PAGE], 0); // two of the three units while dirty
     f.sys.ftruncate(fd, 2 * PAGE); // page 1 is a hole: a store there needs two units
-    long map = f.sys.mmap(0, 2 * PAGE, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, fd, 0);
+    long map = f.sys.mmap(0, 2 * PAGE, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED, fd, 0);
     ErrnoException e = assertThrows(ErrnoException.class,
         () -> f.sys.store(map + PAGE, new byte[] {1}));
     assertEquals(Errno.EFAULT, e.errno());

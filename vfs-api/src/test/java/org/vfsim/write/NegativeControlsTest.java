@@ -24,8 +24,8 @@ import org.vfsim.kernel.HookPoint;
 import org.vfsim.lockdep.LockValidatorExtension;
 import org.vfsim.lockdep.LockdepReport;
 import org.vfsim.lockdep.LockdepViolation;
-import org.vfsim.mm.Mm;
 import org.vfsim.pagecache.Folio;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -38,7 +38,7 @@ class NegativeControlsTest {
   private static final long TIMEOUT_SECONDS = 20;
 
   private static long shared(Syscalls sys, int fd, long len) {
-    return sys.mmap(0, len, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, fd, 0);
+    return sys.mmap(0, len, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED, fd, 0);
   }
 
   /** Writes from an untouched shared mapping of the same page; true if lockdep objected. */

@@ -8,11 +8,10 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vfsim.Machine;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.lockdep.LockValidatorExtension;
-import org.vfsim.mm.Mm;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 @ExtendWith(LockValidatorExtension.class)
@@ -21,7 +20,7 @@ class SmokeTest {
   void writeReadRoundTripThroughUserMemory() {
     Machine m = Machine.boot();
     Syscalls sys = m.syscalls(m.spawn("t").mainTask());
-    int fd = sys.open("/f", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    int fd = sys.open("/f", Fcntl.O_CREAT | Fcntl.O_RDWR);
     long buf = sys.mmapAnonymous(3 * 4096);
     byte[] data = new byte[10000];
     Arrays.fill(data, (byte) 7);
@@ -37,13 +36,13 @@ class SmokeTest {
   void sourceIsMmapOfSamePage() {
     Machine m = Machine.boot();
     Syscalls sys = m.syscalls(m.spawn("t").mainTask());
-    int fd = sys.open("/f", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    int fd = sys.open("/f", Fcntl.O_CREAT | Fcntl.O_RDWR);
     byte[] init = new byte[8192];
     for (int i = 0; i < init.length; i++) {
       init[i] = (byte) i;
     }
     sys.pwriteBytes(fd, init, 0);
-    long map = sys.mmap(0, 8192, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, fd, 0);
+    long map = sys.mmap(0, 8192, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED, fd, 0);
     assertEquals(100, sys.pwrite(fd, map + 10, 100, 20));
     byte[] back = sys.preadBytes(fd, 200, 0);
     for (int i = 0; i < 100; i++) {
@@ -55,7 +54,7 @@ class SmokeTest {
   void halfMappedSourceGivesPartialThenEfault() {
     Machine m = Machine.boot();
     Syscalls sys = m.syscalls(m.spawn("t").mainTask());
-    int fd = sys.open("/f", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    int fd = sys.open("/f", Fcntl.O_CREAT | Fcntl.O_RDWR);
     long buf = sys.mmapAnonymous(2 * 4096);
     sys.munmap(buf + 4096, 4096);
     assertEquals(4096, sys.pwrite(fd, buf, 8192, 0));

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.kernel.HookPoint;
 import org.vfsim.lockdep.LockValidatorExtension;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 
 /** The checks of the VFS write entry and the errors a write returns, for both write paths. */
 @ExtendWith(LockValidatorExtension.class)
@@ -30,14 +30,14 @@ class VfsWriteChecksTest {
   void badDescriptorsAndDirectories(String fs) {
     Fixture f = Fixture.boot(fs, "");
     int rw = f.create("f");
-    int ro = f.sys.open("/mnt/f", OpenFile.O_RDONLY);
+    int ro = f.sys.open("/mnt/f", Fcntl.O_RDONLY);
     byte[] one = {1};
     assertErrno(Errno.EBADF, () -> f.sys.pwriteBytes(ro, one, 0));
     f.sys.close(rw);
     assertErrno(Errno.EBADF, () -> f.sys.pwriteBytes(rw, one, 0));
     f.sys.mkdir("/mnt/d", 0755);
-    assertErrno(Errno.EISDIR, () -> f.sys.open("/mnt/d", OpenFile.O_WRONLY));
-    int dir = f.sys.open("/mnt/d", OpenFile.O_RDONLY);
+    assertErrno(Errno.EISDIR, () -> f.sys.open("/mnt/d", Fcntl.O_WRONLY));
+    int dir = f.sys.open("/mnt/d", Fcntl.O_RDONLY);
     assertErrno(Errno.EBADF, () -> f.sys.pwriteBytes(dir, one, 0));
     f.checkInvariants();
   }
@@ -48,24 +48,24 @@ class VfsWriteChecksTest {
     Fixture f = Fixture.boot(fs, "");
     f.sys.close(f.create("file"));
     // A trailing slash asks for a directory: a regular file is ENOTDIR, and O_CREAT of one EISDIR.
-    assertErrno(Errno.ENOTDIR, () -> f.sys.open("/mnt/file/", OpenFile.O_RDONLY));
-    assertErrno(Errno.ENOTDIR, () -> f.sys.open("/mnt/file/", OpenFile.O_RDWR));
+    assertErrno(Errno.ENOTDIR, () -> f.sys.open("/mnt/file/", Fcntl.O_RDONLY));
+    assertErrno(Errno.ENOTDIR, () -> f.sys.open("/mnt/file/", Fcntl.O_RDWR));
     assertErrno(Errno.EISDIR,
-        () -> f.sys.open("/mnt/file/", OpenFile.O_RDWR | OpenFile.O_CREAT));
-    assertErrno(Errno.EISDIR, () -> f.sys.open("/mnt/new/", OpenFile.O_RDWR | OpenFile.O_CREAT));
+        () -> f.sys.open("/mnt/file/", Fcntl.O_RDWR | Fcntl.O_CREAT));
+    assertErrno(Errno.EISDIR, () -> f.sys.open("/mnt/new/", Fcntl.O_RDWR | Fcntl.O_CREAT));
     // "..", "." and "/" name directories: opening one to write, or creating it, is EISDIR.
-    assertErrno(Errno.EISDIR, () -> f.sys.open("/mnt/..", OpenFile.O_RDWR | OpenFile.O_CREAT));
-    assertErrno(Errno.EISDIR, () -> f.sys.open("/mnt/.", OpenFile.O_RDWR | OpenFile.O_CREAT));
-    assertErrno(Errno.EISDIR, () -> f.sys.open("/mnt/..", OpenFile.O_RDWR));
+    assertErrno(Errno.EISDIR, () -> f.sys.open("/mnt/..", Fcntl.O_RDWR | Fcntl.O_CREAT));
+    assertErrno(Errno.EISDIR, () -> f.sys.open("/mnt/.", Fcntl.O_RDWR | Fcntl.O_CREAT));
+    assertErrno(Errno.EISDIR, () -> f.sys.open("/mnt/..", Fcntl.O_RDWR));
     // PATH_MAX (4096) includes the NUL: 4096 characters is too long, before any lookup.
     String tooLong = "/mnt/" + "a/".repeat(2046);
     assertEquals(4097, tooLong.length());
-    assertErrno(Errno.ENAMETOOLONG, () -> f.sys.open(tooLong, OpenFile.O_RDONLY));
+    assertErrno(Errno.ENAMETOOLONG, () -> f.sys.open(tooLong, Fcntl.O_RDONLY));
     assertErrno(Errno.ENAMETOOLONG,
-        () -> f.sys.open(tooLong.substring(1), OpenFile.O_RDWR | OpenFile.O_CREAT));
+        () -> f.sys.open(tooLong.substring(1), Fcntl.O_RDWR | Fcntl.O_CREAT));
     assertErrno(Errno.ENOENT, () -> f.sys.open("/mnt/" + "a/".repeat(100) + "x",
-        OpenFile.O_RDONLY));
-    int fd = f.sys.open("/mnt/file", OpenFile.O_RDONLY);
+        Fcntl.O_RDONLY));
+    int fd = f.sys.open("/mnt/file", Fcntl.O_RDONLY);
     f.sys.close(fd);
     f.checkInvariants();
   }
@@ -102,14 +102,14 @@ class VfsWriteChecksTest {
   @ValueSource(strings = {"ramfs", "pwfs"})
   void oAppendWritesAtEndOfFileEvenForPwrite(String fs) {
     Fixture f = Fixture.boot(fs, "");
-    int fd = f.sys.open("/mnt/f", OpenFile.O_CREAT | OpenFile.O_RDWR | OpenFile.O_APPEND);
+    int fd = f.sys.open("/mnt/f", Fcntl.O_CREAT | Fcntl.O_RDWR | Fcntl.O_APPEND);
     byte[] a = Fixture.pattern(3000, 2);
     byte[] b = Fixture.pattern(2000, 3);
     assertEquals(3000, f.sys.writeBytes(fd, a));
     assertEquals(2000, f.sys.pwriteBytes(fd, b, 0)); // Linux: O_APPEND wins over the offset
     byte[] expected = Fixture.apply(a, 3000, b, 2000);
     f.assertContents(fd, expected);
-    assertEquals(3000, f.sys.lseek(fd, 0, org.vfsim.fs.Vfs.SEEK_CUR), "pwrite leaves f_pos");
+    assertEquals(3000, f.sys.lseek(fd, 0, Fcntl.SEEK_CUR), "pwrite leaves f_pos");
     f.checkInvariants();
   }
 
@@ -124,7 +124,7 @@ class VfsWriteChecksTest {
     long[] addrs = {buf + 10, buf + PAGE + 10, buf + 2 * PAGE};
     long[] lens = {1000, 1000, 1000};
     assertEquals(1000, f.sys.writev(fd, addrs, lens));
-    assertEquals(1000, f.sys.lseek(fd, 0, org.vfsim.fs.Vfs.SEEK_CUR));
+    assertEquals(1000, f.sys.lseek(fd, 0, Fcntl.SEEK_CUR));
     assertErrno(Errno.EFAULT, () -> f.sys.writev(fd, new long[] {addrs[1], addrs[2]},
         new long[] {1000, 1000}));
     // A segment that spans the hole: its mapped prefix is written.
@@ -165,7 +165,7 @@ class VfsWriteChecksTest {
     byte[] data = Fixture.pattern(5000, 6);
     assertEquals(5000, f.sys.writeBytes(fd, data));
     assertEquals(5000, f.sys.pwriteBytes(fd, data, 10000));
-    assertEquals(5000, f.sys.lseek(fd, 0, org.vfsim.fs.Vfs.SEEK_CUR));
+    assertEquals(5000, f.sys.lseek(fd, 0, Fcntl.SEEK_CUR));
     byte[] expected = Fixture.apply(data, 10000, data, 5000);
     f.assertContents(fd, expected);
     f.checkInvariants();

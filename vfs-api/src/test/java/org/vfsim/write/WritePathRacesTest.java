@@ -25,6 +25,7 @@ import org.vfsim.mm.Mm;
 import org.vfsim.pagecache.Mapping;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -38,7 +39,7 @@ class WritePathRacesTest {
   private static final long DEADLOCK_TIMEOUT_SECONDS = 20;
 
   private static long shared(Syscalls sys, int fd, long len) {
-    return sys.mmap(0, len, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, fd, 0);
+    return sys.mmap(0, len, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED, fd, 0);
   }
 
   @ParameterizedTest
@@ -205,7 +206,7 @@ class WritePathRacesTest {
     long buf = f.userBuffer(data);
     Syscalls other = f.thread("other");
     f.machine.hooks().once(HookPoint.AFTER_FAULT_IN, f.sys.task(),
-        t -> other.madvise(buf, PAGE, Mm.MADV_DONTNEED));
+        t -> other.madvise(buf, PAGE, Fcntl.MADV_DONTNEED));
 
     assertEquals(2 * PAGE, f.sys.pwrite(fd, buf, 2 * PAGE, 0));
 

@@ -2,8 +2,8 @@ package org.vfsim.bench;
 
 import org.openjdk.jol.info.GraphLayout;
 import org.vfsim.Machine;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.pagecache.Folio;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -33,7 +33,7 @@ public final class PageCacheFootprint {
   static long machineBytes(int pages) {
     Machine m = Machine.boot();
     Syscalls sys = m.syscalls(m.spawn("footprint").mainTask());
-    int fd = sys.open("/f", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    int fd = sys.open("/f", Fcntl.O_CREAT | Fcntl.O_RDWR);
     byte[] page = new byte[Folio.SIZE];
     for (int i = 0; i < pages; i++) {
       sys.pwriteBytes(fd, page, (long) i * Folio.SIZE);

@@ -8,8 +8,8 @@ import org.vfsim.Machine;
 import org.vfsim.block.BlockDevice;
 import org.vfsim.fs.Capability;
 import org.vfsim.fs.FileSystemType;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.plugin.PluginRegistry;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -135,7 +135,7 @@ public final class ScaleBenchmark {
         if (i % FILES_PER_DIRECTORY == 0) {
           sys.mkdir("/mnt/d" + (i / FILES_PER_DIRECTORY), 0755);
         }
-        int fd = sys.open(path(i), OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+        int fd = sys.open(path(i), Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
         sys.pwriteBytes(fd, buf, 0);
         sys.fsync(fd);
         sys.close(fd);
@@ -170,7 +170,7 @@ public final class ScaleBenchmark {
         if (i % FILES_PER_DIRECTORY == 0) {
           sys.mkdir("/mnt/d" + (i / FILES_PER_DIRECTORY), 0755);
         }
-        int fd = sys.open(path(i), OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+        int fd = sys.open(path(i), Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
         sys.pwriteBytes(fd, buf, 0);
         sys.close(fd);
         created++;

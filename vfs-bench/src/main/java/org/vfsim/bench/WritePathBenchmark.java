@@ -13,7 +13,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.vfsim.Machine;
-import org.vfsim.fs.OpenFile;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -44,7 +44,7 @@ public class WritePathBenchmark {
     dst = new byte[MIB];
     Machine machine = Machine.boot();
     sys = machine.syscalls(machine.spawn("bench").mainTask());
-    fd = sys.open("/bench", OpenFile.O_CREAT | OpenFile.O_RDWR);
+    fd = sys.open("/bench", Fcntl.O_CREAT | Fcntl.O_RDWR);
     userBuffer = sys.mmapAnonymous(MIB);
     sys.store(userBuffer, src); // faults the whole buffer in
     sys.pwrite(fd, userBuffer, MIB, 0); // the file's pages are cached (and stay dirty)

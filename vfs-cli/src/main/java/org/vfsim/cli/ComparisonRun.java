@@ -10,11 +10,11 @@ import org.vfsim.block.DeviceCounters;
 import org.vfsim.block.DiskModel;
 import org.vfsim.fs.FiemapExtent;
 import org.vfsim.fs.FileSystemType;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.fs.SuperBlock;
 import org.vfsim.fs.Vfs;
 import org.vfsim.plugin.PluginRegistry;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -118,7 +118,7 @@ final class ComparisonRun {
     ssd.reset();
     DeviceCounters beforeRead = counters(dev);
     for (String name : ctx.files()) {
-      int fd = sys.open(ctx.path(name), OpenFile.O_RDONLY);
+      int fd = sys.open(ctx.path(name), Fcntl.O_RDONLY);
       for (long off = 0; ; off += READ_CHUNK) {
         if (sys.preadBytes(fd, READ_CHUNK, off).length < READ_CHUNK) {
           break;

@@ -28,7 +28,14 @@ import picocli.CommandLine.Option;
         + " honouring FUA and PREFLUSH), mount each (the filesystem's recovery runs), run its"
         + " fsck, and check that what fsync, fdatasync and sync promised is there.",
         "Each violation is printed with its workload and state, and written as a replay file.",
-        "Exit status 0 only when no state broke a promise."})
+        "Exit status 0 only when no state broke a promise."},
+    footer = {"", "A long campaign runs each workload in turn (seq1 and seq2 end when their"
+        + " sequences do; fsx never ends, -N stops it), for example:",
+        "  vfsim crash --fs btrfsish --workload seq2 -N 100000",
+        "  vfsim crash --fs btrfsish --workload fsx -N 25000 -S 1",
+        "Progress is printed every 100 to 2,500 states (states checked, workloads, violations,"
+            + " elapsed seconds); a state takes a few milliseconds and little memory, so a run"
+            + " of any length fits the default heap."})
 final class CrashCommand implements Callable<Integer> {
   private static final int PRINTED = 20;
   private final CliContext ctx;
@@ -67,7 +74,8 @@ final class CrashCommand implements Callable<Integer> {
   Path replay;
 
   @Option(names = "--replay-dir", paramLabel = "DIR", defaultValue = "crash-replays",
-      description = "where violations' replay files go (default: ${DEFAULT-VALUE})")
+      description = "where violations' replay files go, as FS-WORKLOAD-SEED-N.replay"
+          + " (default: ${DEFAULT-VALUE})")
   Path replayDir;
 
   CrashCommand(CliContext ctx) {
@@ -102,8 +110,10 @@ final class CrashCommand implements Callable<Integer> {
     CrashCheck check = new CrashCheck(fut(type, mkfsOptions, mountOptions), perPoint, seed);
     out.printf("crash: %s, workload %s, seed %d, at most %d states, %d per crash point%n", fs,
         workload, seed, states, perPoint);
-    long every = Math.max(1000, states / 10);
+    // Progress about every 5 seconds of a typical run, at most 20 lines for a short one.
+    long every = Math.max(100, Math.min(2500, states / 20));
     long nextReport = every;
+    long startNanos = System.nanoTime(); // wall time, for the progress lines only
     int[] found = new int[1];
     for (Workload w : Workloads.named(workload, type, seed)) {
       long left = states - check.statesChecked();
@@ -112,15 +122,22 @@ final class CrashCommand implements Callable<Integer> {
       }
       check.check(w, left, v -> report(v, ++found[0]));
       if (check.statesChecked() >= nextReport && check.statesChecked() < states) {
-        out.printf("crash: %d states checked (%d workloads), %d violations so far%n",
-            check.statesChecked(), check.workloadsRun(), found[0]);
-        nextReport += every;
+        out.printf("crash: %d states checked (%d workloads), %d violations so far, %d s%n",
+            check.statesChecked(), check.workloadsRun(), found[0], seconds(startNanos));
+        out.flush();
+        while (nextReport <= check.statesChecked()) {
+          nextReport += every;
+        }
       }
     }
     out.printf("crash: %s: checked %d states at %d crash points of %d workloads: %d"
-        + " violations%n", fs, check.statesChecked(), check.crashPoints(), check.workloadsRun(),
-        found[0]);
+        + " violations (%d s)%n", fs, check.statesChecked(), check.crashPoints(),
+        check.workloadsRun(), found[0], seconds(startNanos));
     return found[0] == 0 ? 0 : 1;
+  }
+
+  private static long seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1_000_000_000L;
   }
 
   private static FilesystemUnderTest fut(FileSystemType type, String mkfs, String mount) {
@@ -138,7 +155,9 @@ final class CrashCommand implements Callable<Integer> {
     out.println("VIOLATION #" + n + ": " + v.describe().replace("\n", "\n  "));
     try {
       Files.createDirectories(replayDir);
-      Path file = replayDir.resolve(v.fs() + "-" + seed + "-" + n + ".replay");
+      // The workload family is in the name: seq2 and fsx runs of one seed must not overwrite
+      // each other's replays.
+      Path file = replayDir.resolve(v.fs() + "-" + workload + "-" + seed + "-" + n + ".replay");
       Files.writeString(file, v.replay());
       out.println("  replay with: vfsim crash --replay " + file);
     } catch (IOException e) {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.vfsim.fs.FileSystemType;
 import org.vfsim.fs.MountOptions;
-import org.vfsim.fs.OpenFile;
+import org.vfsim.syscall.Fcntl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -123,9 +123,9 @@ final class IoCommand implements Callable<Integer> {
 
   private int run(SimulatedSystem system) throws IOException {
     XfsIoShell shell = new XfsIoShell(system, ctx.out(), ctx.err());
-    int flags = (readOnly ? OpenFile.O_RDONLY : OpenFile.O_RDWR)
-        | (create ? OpenFile.O_CREAT : 0) | (truncate ? OpenFile.O_TRUNC : 0)
-        | (sync ? OpenFile.O_SYNC : 0) | (append ? OpenFile.O_APPEND : 0);
+    int flags = (readOnly ? Fcntl.O_RDONLY : Fcntl.O_RDWR)
+        | (create ? Fcntl.O_CREAT : 0) | (truncate ? Fcntl.O_TRUNC : 0)
+        | (sync ? Fcntl.O_SYNC : 0) | (append ? Fcntl.O_APPEND : 0);
     int status;
     try {
       boolean opened = true;

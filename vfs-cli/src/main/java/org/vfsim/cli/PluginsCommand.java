@@ -5,6 +5,8 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.vfsim.fs.FileSystemType;
 import org.vfsim.fs.OptionSpec;
+import org.vfsim.fs.alloc.AllocationPolicies;
+import org.vfsim.fs.alloc.AllocationPolicy;
 import org.vfsim.plugin.PluginRegistry;
 import picocli.CommandLine.Command;
 
@@ -15,7 +17,8 @@ import picocli.CommandLine.Command;
     footer = {"", "Plugin jars are found, in this order, from each --plugin JAR, the entries of "
         + "VFSIM_PLUGIN_PATH (colon-separated jars or folders of jars) and the plugins/ folder "
         + "next to the vfsim launcher. A jar announces its types in "
-        + "META-INF/services/org.vfsim.fs.FileSystemType."})
+        + "META-INF/services/org.vfsim.fs.FileSystemType and its allocation policies in "
+        + "META-INF/services/org.vfsim.fs.alloc.AllocationPolicy."})
 final class PluginsCommand implements Callable<Integer> {
   private final CliContext ctx;
 
@@ -35,15 +38,28 @@ final class PluginsCommand implements Callable<Integer> {
       section(out, "mkfs options", t.mkfsOptions());
       section(out, "mount options", t.mountOptions());
     }
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    out.println();
+    out.println("allocation policies (policy=NAME on ext2ish and xfsish; "
+        + AllocationPolicies.DEFAULT + " is each filesystem's own allocator):");
+    for (AllocationPolicy p : AllocationPolicies.all(
+        loader != null ? loader : PluginsCommand.class.getClassLoader()).values()) {
+      out.println("  " + p.name() + " - " + p.description());
+      out.println("    from: " + origin(p.name(), p.getClass()));
+    }
     return 0;
   }
 
   /** "built in", or the plugin jar (and its version) a type was loaded from. */
   static String origin(FileSystemType t) {
-    if (!PluginPath.isPluginClass(t.getClass())) {
+    return origin(t.name(), t.getClass());
+  }
+
+  private static String origin(String name, Class<?> c) {
+    if (!PluginPath.isPluginClass(c)) {
       return "built in";
     }
-    PluginRegistry.PluginSource src = PluginRegistry.sourceOf(t);
+    PluginRegistry.PluginSource src = PluginRegistry.sourceOf(name, c);
     return src.location() + " (version " + src.version() + ")";
   }
 

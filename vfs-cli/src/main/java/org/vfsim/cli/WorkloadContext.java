@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.fs.StatFs;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -85,7 +85,7 @@ final class WorkloadContext {
 
   /** Opens (creating) {@code name} read-write in {@code s}'s process and remembers the file. */
   int create(Syscalls s, String name) {
-    int fd = s.open(path(name), OpenFile.O_RDWR | OpenFile.O_CREAT, 0644);
+    int fd = s.open(path(name), Fcntl.O_RDWR | Fcntl.O_CREAT, 0644);
     files.add(name);
     return fd;
   }

@@ -2,9 +2,9 @@ package org.vfsim.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -74,16 +74,16 @@ final class XfsIoFiles {
         throw new StatFailed(e);
       }
     }
-    int f = pathOnly ? OpenFile.O_RDONLY : flags;
+    int f = pathOnly ? Fcntl.O_RDONLY : flags;
     int fd;
     try {
       fd = sys.open(path, f, mode);
     } catch (ErrnoException e) {
       // As xfs_io's openfile(): a directory asked for read-write is opened read-only instead.
-      if (e.errno() != Errno.EISDIR || (f & OpenFile.O_ACCMODE) != OpenFile.O_RDWR) {
+      if (e.errno() != Errno.EISDIR || (f & Fcntl.O_ACCMODE) != Fcntl.O_RDWR) {
         throw e;
       }
-      fd = sys.open(path, f & ~(OpenFile.O_ACCMODE | OpenFile.O_TRUNC), mode);
+      fd = sys.open(path, f & ~(Fcntl.O_ACCMODE | Fcntl.O_TRUNC), mode);
     }
     files.add(new FileEntry(name, fd, flags, pathOnly));
     current = files.size() - 1;
@@ -124,9 +124,9 @@ final class XfsIoFiles {
     for (int i = 0; i < before.size(); i++) {
       FileEntry f = before.get(i);
       try {
-        int flags = f.flags() & ~(OpenFile.O_CREAT | OpenFile.O_TRUNC);
+        int flags = f.flags() & ~(Fcntl.O_CREAT | Fcntl.O_TRUNC);
         int fd = sys.open(SimulatedSystem.pathOf(f.name()),
-            f.pathOnly() ? OpenFile.O_RDONLY : flags, 0600);
+            f.pathOnly() ? Fcntl.O_RDONLY : flags, 0600);
         files.add(new FileEntry(f.name(), fd, f.flags(), f.pathOnly()));
         if (i == wasCurrent) {
           current = files.size() - 1;
@@ -143,10 +143,10 @@ final class XfsIoFiles {
 
   /** The open flags as xfs_io's file listing and {@code stat} name them. */
   static String flagWords(int flags) {
-    boolean sync = (flags & OpenFile.O_SYNC) == OpenFile.O_SYNC;
+    boolean sync = (flags & Fcntl.O_SYNC) == Fcntl.O_SYNC;
     return (sync ? "sync" : "non-sync") + ",non-direct,"
-        + ((flags & OpenFile.O_ACCMODE) == OpenFile.O_RDONLY ? "read-only" : "read-write")
-        + ((flags & OpenFile.O_APPEND) != 0 ? ",append-only" : "");
+        + ((flags & Fcntl.O_ACCMODE) == Fcntl.O_RDONLY ? "read-only" : "read-write")
+        + ((flags & Fcntl.O_APPEND) != 0 ? ",append-only" : "");
   }
 
   /** The table as {@code file} and {@code close} print it, the current file bracketed. */

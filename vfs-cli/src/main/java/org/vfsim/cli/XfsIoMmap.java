@@ -6,9 +6,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.vfsim.cli.io.HexDump;
 import org.vfsim.cli.io.TransferReport;
-import org.vfsim.mm.Mm;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 
 /**
  * xfs_io's memory-mapping commands (xfsprogs {@code io/mmap.c}) and their table of mappings with
@@ -67,9 +67,9 @@ final class XfsIoMmap {
   private void listMaps() {
     for (int i = 0; i < maps.size(); i++) {
       MapEntry m = maps.get(i);
-      String prot = ((m.prot() & Mm.PROT_READ) != 0 ? "r" : "-")
-          + ((m.prot() & Mm.PROT_WRITE) != 0 ? "w" : "-")
-          + ((m.prot() & Mm.PROT_EXEC) != 0 ? "x" : "-");
+      String prot = ((m.prot() & Fcntl.PROT_READ) != 0 ? "r" : "-")
+          + ((m.prot() & Fcntl.PROT_WRITE) != 0 ? "w" : "-")
+          + ((m.prot() & Fcntl.PROT_EXEC) != 0 ? "x" : "-");
       sh.out.printf("%c%03d%c 0x%x - 0x%x %s  %14s (%d : %d)%n", i == currentMap ? '[' : ' ', i,
           i == currentMap ? ']' : ' ', m.addr(), m.addr() + m.length(), prot, m.name(),
           m.offset(), m.length());
@@ -112,9 +112,9 @@ final class XfsIoMmap {
     if (g == null) {
       return;
     }
-    int prot = g.bits(Map.of('r', Mm.PROT_READ, 'w', Mm.PROT_WRITE, 'x', Mm.PROT_EXEC));
+    int prot = g.bits(Map.of('r', Fcntl.PROT_READ, 'w', Fcntl.PROT_WRITE, 'x', Fcntl.PROT_EXEC));
     if (prot == 0) {
-      prot = Mm.PROT_READ | Mm.PROT_WRITE | Mm.PROT_EXEC;
+      prot = Fcntl.PROT_READ | Fcntl.PROT_WRITE | Fcntl.PROT_EXEC;
     }
     XfsIoShell.Range range = sh.offsetAndLength(argv, g);
     if (range == null) {
@@ -131,7 +131,7 @@ final class XfsIoMmap {
         // MAP_SHARED_VALIDATE|MAP_SYNC needs DAX, which no simulated filesystem has.
         throw Errno.EOPNOTSUPP.exception("MAP_SYNC without DAX");
       }
-      int flags = Mm.MAP_SHARED;
+      int flags = Fcntl.MAP_SHARED;
       long addr = sh.sys().mmap(0, length, prot, flags, sh.files.fd(), offset);
       maps.add(new MapEntry(addr, length, offset, prot, sh.files.file().name()));
       currentMap = maps.size() - 1;
@@ -248,9 +248,9 @@ final class XfsIoMmap {
     if (g == null) {
       return;
     }
-    int flags = g.bits(Map.of('a', Mm.MS_ASYNC, 'i', Mm.MS_INVALIDATE, 's', Mm.MS_SYNC));
+    int flags = g.bits(Map.of('a', Fcntl.MS_ASYNC, 'i', Fcntl.MS_INVALIDATE, 's', Fcntl.MS_SYNC));
     if (flags == 0) {
-      flags = Mm.MS_ASYNC | Mm.MS_INVALIDATE;
+      flags = Fcntl.MS_ASYNC | Fcntl.MS_INVALIDATE;
     }
     MapRange r = mapRange(g);
     if (r == null) {

@@ -2,8 +2,8 @@ package org.vfsim.cli;
 
 import java.util.List;
 import java.util.Map;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.syscall.Errno;
+import org.vfsim.syscall.Fcntl;
 
 /**
  * xfs_io's file table commands (xfsprogs {@code io/open.c} and {@code io/file.c}): {@code open}
@@ -50,9 +50,9 @@ final class XfsIoOpen {
       return;
     }
     int mode = (int) (opts.getOrDefault('m', 0600L) & 07777);
-    int flags = (g.has('r') ? OpenFile.O_RDONLY : OpenFile.O_RDWR)
-        | g.bits(Map.of('c', OpenFile.O_CREAT, 'f', OpenFile.O_CREAT, 't', OpenFile.O_TRUNC,
-            'a', OpenFile.O_APPEND, 's', OpenFile.O_SYNC));
+    int flags = (g.has('r') ? Fcntl.O_RDONLY : Fcntl.O_RDWR)
+        | g.bits(Map.of('c', Fcntl.O_CREAT, 'f', Fcntl.O_CREAT, 't', Fcntl.O_TRUNC,
+            'a', Fcntl.O_APPEND, 's', Fcntl.O_SYNC));
     String name = g.operands.get(0);
     try {
       sh.opened(name, () -> {

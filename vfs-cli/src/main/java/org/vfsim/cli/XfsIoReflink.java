@@ -2,8 +2,8 @@ package org.vfsim.cli;
 
 import java.util.List;
 import org.vfsim.cli.io.TransferReport;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 
 /**
  * xfs_io's {@code reflink} (xfsprogs {@code io/reflink.c}): FICLONE of a whole file into the
@@ -43,7 +43,7 @@ final class XfsIoReflink {
     String infile = g.operands.get(0);
     int src;
     try {
-      src = sh.sys().open(SimulatedSystem.pathOf(infile), OpenFile.O_RDONLY);
+      src = sh.sys().open(SimulatedSystem.pathOf(infile), Fcntl.O_RDONLY);
     } catch (ErrnoException e) {
       sh.err.println(infile + ": " + e.errno().message());
       sh.fail();

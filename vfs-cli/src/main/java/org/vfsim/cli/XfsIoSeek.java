@@ -1,9 +1,9 @@
 package org.vfsim.cli;
 
 import java.util.List;
-import org.vfsim.fs.Vfs;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 
 /**
  * xfs_io's {@code seek} (xfsprogs {@code io/seek.c}): the next data and/or hole from an offset
@@ -40,7 +40,7 @@ final class XfsIoSeek {
     // Which comes first from start: a hole (start is in one) or data.
     boolean currentIsHole;
     if (hole) {
-      long h = lseekOrEof(fd, start, Vfs.SEEK_HOLE);
+      long h = lseekOrEof(fd, start, Fcntl.SEEK_HOLE);
       currentIsHole = h == start || !data;
     } else {
       currentIsHole = false;
@@ -49,7 +49,7 @@ final class XfsIoSeek {
     long from = start;
     for (int c = 0; ; c++) {
       String word = currentIsHole ? "HOLE" : "DATA";
-      long r = lseekOrEof(fd, from, currentIsHole ? Vfs.SEEK_HOLE : Vfs.SEEK_DATA);
+      long r = lseekOrEof(fd, from, currentIsHole ? Fcntl.SEEK_HOLE : Fcntl.SEEK_DATA);
       if (r < 0) {
         if (c == 0) {
           sh.out.println(showStart ? word + "\t" + from + "\tEOF" : word + "\tEOF");
@@ -65,7 +65,7 @@ final class XfsIoSeek {
         from = r;
       } else {
         // Only one kind is shown: skip over the other kind to the next of this one.
-        long other = lseekOrEof(fd, r, currentIsHole ? Vfs.SEEK_DATA : Vfs.SEEK_HOLE);
+        long other = lseekOrEof(fd, r, currentIsHole ? Fcntl.SEEK_DATA : Fcntl.SEEK_HOLE);
         if (other < 0) {
           return;
         }

@@ -28,6 +28,25 @@ class CrashCommandTest {
   }
 
   @Test
+  void aLongRunPrintsItsProgress() {
+    CliRun r = CliRun.of("crash", "--fs", "btrfsish", "-N", "400", "--replay-dir",
+        dir.toString());
+    assertEquals(0, r.exit(), r.out() + r.err());
+    Matcher m = Pattern.compile("crash: (\\d+) states checked \\((\\d+) workloads\\), 0"
+        + " violations so far, \\d+ s").matcher(r.out());
+    long last = 0;
+    int lines = 0;
+    while (m.find()) {
+      long states = Long.parseLong(m.group(1));
+      assertTrue(states > last && states < 400, r.out());
+      last = states;
+      lines++;
+    }
+    assertTrue(lines >= 3, "a progress line every 100 states of 400: " + r.out());
+    assertTrue(r.out().contains("checked 400 states"), r.out());
+  }
+
+  @Test
   void aViolationIsPrintedWithItsStateAndAReplayThatReproducesIt() throws Exception {
     CliRun r = CliRun.of("crash", "--fs", "toyfs", "--mount", "leak", "-N", "30",
         "--replay-dir", dir.toString());
@@ -37,6 +56,7 @@ class CrashCommandTest {
     Matcher m = Pattern.compile("replay with: vfsim crash --replay (\\S+)").matcher(r.out());
     assertTrue(m.find(), r.out());
     Path replay = Path.of(m.group(1));
+    assertEquals("toyfs-seq1-1-1.replay", replay.getFileName().toString());
     assertTrue(Files.readString(replay).contains("mount leak"));
     CliRun again = CliRun.of("crash", "--replay", replay.toString());
     assertEquals(1, again.exit(), again.out() + again.err());
@@ -75,5 +95,6 @@ class CrashCommandTest {
     assertEquals(0, r.exit());
     assertTrue(r.out().contains("--workload"), r.out());
     assertTrue(r.out().contains("power cut"), r.out());
+    assertTrue(r.out().contains("A long campaign"), r.out());
   }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.vfsim.lockdep.LockValidatorExtension;
+import org.vfsim.syscall.Fcntl;
 
 /** {@code vfsim io --image}: state survives between runs; a bad image is refused and kept. */
 @ExtendWith(LockValidatorExtension.class)
@@ -123,7 +124,7 @@ class MachineImageTest {
         s.machine().clock().advance(java.time.Duration.ofDays(1));
       }
       org.vfsim.syscall.Syscalls sys = s.machine().syscalls(s.machine().spawn("w").mainTask());
-      int fd = sys.open("/mnt/f", org.vfsim.fs.OpenFile.O_RDWR | org.vfsim.fs.OpenFile.O_CREAT,
+      int fd = sys.open("/mnt/f", Fcntl.O_RDWR | Fcntl.O_CREAT,
           0600);
       sys.pwriteBytes(fd, new byte[3 * 4096], 0);
       sys.fsync(fd);

@@ -78,6 +78,11 @@ class VfsimCommandLineTest {
       assertTrue(r.out().contains("\n" + fs + " - ") || r.out().startsWith(fs + " - "), fs);
     }
     assertTrue(r.out().contains("size=SIZE"), "ramfs's OptionSpec.usage(): " + r.out());
+    assertTrue(r.out().contains("\nallocation policies (policy=NAME on ext2ish and xfsish;"),
+        r.out());
+    for (String p : new String[] {"bestfit", "firstfit", "nextfit"}) {
+      assertTrue(r.out().contains("\n  " + p + " - "), p + ": " + r.out());
+    }
   }
 
   @Test

@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.fs.Stat;
 import org.vfsim.lockdep.LockValidatorExtension;
 import org.vfsim.ramfs.RamfsType;
+import org.vfsim.syscall.Fcntl;
 
 /**
  * {@code stat -v} and {@code stat -r} with exact values from the simulated clock (the golden
@@ -69,7 +69,7 @@ class XfsIoStatTest {
   @Test
   void verboseTimesAreSimulatedTimeSinceTheEpoch() {
     system.machine().clock().advance(T0);
-    shell.openInitial("f", OpenFile.O_RDWR | OpenFile.O_CREAT);
+    shell.openInitial("f", Fcntl.O_RDWR | Fcntl.O_CREAT);
     String first = run("pwrite 0 4k", "stat -v");
     assertTrue(first.contains("stat.atime = Fri Jan  2 01:02:03 1970\n"
         + "stat.mtime = Fri Jan  2 01:02:03 1970\n"
@@ -86,7 +86,7 @@ class XfsIoStatTest {
   @Test
   void rawStatIsTheStatRecordFieldByField() {
     system.machine().clock().advance(T0);
-    shell.openInitial("f", OpenFile.O_RDWR | OpenFile.O_CREAT);
+    shell.openInitial("f", Fcntl.O_RDWR | Fcntl.O_CREAT);
     run("pwrite 0 10000");
     Map<String, String> raw = fields(run("stat -r"));
     Stat st = statOf("f");
@@ -127,7 +127,7 @@ class XfsIoStatTest {
 
   @Test
   void rawStatShowsTheModeOfACreatedFile() {
-    shell.openInitial("f", OpenFile.O_RDWR | OpenFile.O_CREAT);
+    shell.openInitial("f", Fcntl.O_RDWR | Fcntl.O_CREAT);
     String text = run("open -f -m 0640 g", "stat -r", "open -c -m 0x1a4 h", "stat -r");
     List<String> modes = text.lines().filter(l -> l.startsWith("stat.mode: ")).toList();
     // With -c, stat runs on every open file in table order: f (created 0600 by -f), g, then h.
@@ -137,7 +137,7 @@ class XfsIoStatTest {
 
   @Test
   void badModeIsNonNumeric() {
-    shell.openInitial("f", OpenFile.O_RDWR | OpenFile.O_CREAT);
+    shell.openInitial("f", Fcntl.O_RDWR | Fcntl.O_CREAT);
     assertEquals("non-numeric mode -- zz\n", run("open -f -m zz g"));
     assertEquals(1, shell.exitCode());
   }

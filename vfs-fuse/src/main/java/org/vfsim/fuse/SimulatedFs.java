@@ -20,6 +20,7 @@ import org.vfsim.kernel.Credentials;
 import org.vfsim.kernel.Task;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.write.IovIter;
 import org.vfsim.write.VfsWrite;
 
@@ -32,9 +33,9 @@ import org.vfsim.write.VfsWrite;
  */
 final class SimulatedFs {
   /** Open flags passed on to the simulated open; the rest (O_DIRECT, O_NOATIME...) are dropped. */
-  private static final int OPEN_FLAGS = OpenFile.O_ACCMODE | OpenFile.O_CREAT | OpenFile.O_EXCL
-      | OpenFile.O_TRUNC | OpenFile.O_APPEND | OpenFile.O_SYNC | OpenFile.O_DSYNC
-      | OpenFile.O_DIRECTORY;
+  private static final int OPEN_FLAGS = Fcntl.O_ACCMODE | Fcntl.O_CREAT | Fcntl.O_EXCL
+      | Fcntl.O_TRUNC | Fcntl.O_APPEND | Fcntl.O_SYNC | Fcntl.O_DSYNC
+      | Fcntl.O_DIRECTORY;
   /** The cost of one request to the simulated clock, as {@code vfsim io} charges a system call. */
   private static final long REQUEST_NANOS = 1_000;
   private static final int MAX_PROCESSES = 64;
@@ -261,17 +262,17 @@ final class SimulatedFs {
 
   long create(String path, int mode, int flags) {
     refuseControl(path);
-    int fl = (flags & OPEN_FLAGS) | OpenFile.O_CREAT;
+    int fl = (flags & OPEN_FLAGS) | Fcntl.O_CREAT;
     OpenFile f = vfs.open(task, sim(path), fl, mode & 07777);
-    return handles.add(f, fl & ~(OpenFile.O_CREAT | OpenFile.O_EXCL | OpenFile.O_TRUNC));
+    return handles.add(f, fl & ~(Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_TRUNC));
   }
 
   long opendir(String path) {
     if (ControlDir.owns(path)) {
       return 0;
     }
-    OpenFile f = vfs.open(task, sim(path), OpenFile.O_RDONLY | OpenFile.O_DIRECTORY, 0);
-    return handles.add(f, OpenFile.O_RDONLY | OpenFile.O_DIRECTORY);
+    OpenFile f = vfs.open(task, sim(path), Fcntl.O_RDONLY | Fcntl.O_DIRECTORY, 0);
+    return handles.add(f, Fcntl.O_RDONLY | Fcntl.O_DIRECTORY);
   }
 
   void release(long fh) {
@@ -387,7 +388,7 @@ final class SimulatedFs {
     handles.reopenAll(r -> {
       try {
         return vfs.open(k, r.path(),
-            r.flags() & ~(OpenFile.O_CREAT | OpenFile.O_EXCL | OpenFile.O_TRUNC), 0);
+            r.flags() & ~(Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_TRUNC), 0);
       } catch (ErrnoException e) {
         return null;
       }

@@ -6,10 +6,10 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.vfsim.fs.Capability;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.fs.Stat;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 
 /**
  * Faults a test injects into one vfsim {@code FileSystem}: a power cut, the next writes or
@@ -79,7 +79,7 @@ public final class Faults {
    */
   public long fillDevice() throws IOException {
     return fs.host().onPath("/", null, sys -> {
-      int fd = sys.open(SimulatedHost.FILLER, OpenFile.O_CREAT | OpenFile.O_WRONLY, 0600);
+      int fd = sys.open(SimulatedHost.FILLER, Fcntl.O_CREAT | Fcntl.O_WRONLY, 0600);
       try {
         long size = sys.fstat(fd).size();
         if (fs.host().type().has(Capability.FALLOCATE)) {

@@ -45,8 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.vfsim.fs.DirEntry;
 import org.vfsim.fs.FileType;
 import org.vfsim.fs.Inode;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.fs.Stat;
+import org.vfsim.syscall.Fcntl;
 
 /**
  * The {@code vfsim} scheme: every {@code Files} operation becomes the system calls the JDK makes
@@ -227,7 +227,7 @@ public final class VfsimFileSystemProvider extends FileSystemProvider {
     if (append && options.contains(StandardOpenOption.TRUNCATE_EXISTING)) {
       throw new IllegalArgumentException("APPEND + TRUNCATE_EXISTING not allowed");
     }
-    int flags = read && write ? OpenFile.O_RDWR : write ? OpenFile.O_WRONLY : OpenFile.O_RDONLY;
+    int flags = read && write ? Fcntl.O_RDWR : write ? Fcntl.O_WRONLY : Fcntl.O_RDONLY;
     for (OpenOption o : options) {
       if (!(o instanceof StandardOpenOption) && o != LinkOption.NOFOLLOW_LINKS) {
         throw new UnsupportedOperationException("open option " + o);
@@ -235,21 +235,21 @@ public final class VfsimFileSystemProvider extends FileSystemProvider {
     }
     if (write) {
       if (options.contains(StandardOpenOption.CREATE_NEW)) {
-        flags |= OpenFile.O_CREAT | OpenFile.O_EXCL;
+        flags |= Fcntl.O_CREAT | Fcntl.O_EXCL;
       } else if (options.contains(StandardOpenOption.CREATE)) {
-        flags |= OpenFile.O_CREAT;
+        flags |= Fcntl.O_CREAT;
       }
       if (options.contains(StandardOpenOption.TRUNCATE_EXISTING)) {
-        flags |= OpenFile.O_TRUNC;
+        flags |= Fcntl.O_TRUNC;
       }
     }
     if (append) {
-      flags |= OpenFile.O_APPEND;
+      flags |= Fcntl.O_APPEND;
     }
     if (options.contains(StandardOpenOption.SYNC)) {
-      flags |= OpenFile.O_SYNC;
+      flags |= Fcntl.O_SYNC;
     } else if (options.contains(StandardOpenOption.DSYNC)) {
-      flags |= OpenFile.O_DSYNC;
+      flags |= Fcntl.O_DSYNC;
     }
     int mode = modeOf(attrs, 0666);
     int openFlags = flags;

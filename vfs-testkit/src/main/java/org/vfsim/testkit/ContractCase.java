@@ -3,7 +3,7 @@ package org.vfsim.testkit;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.vfsim.fs.Capability;
-import org.vfsim.fs.OpenFile;
+import org.vfsim.syscall.Fcntl;
 
 /**
  * What a group of contract cases (an interface of default test methods that
@@ -26,7 +26,7 @@ interface ContractCase {
 
   /** Creates {@code name} read-write under the mount point and returns its descriptor. */
   default int create(String name) {
-    return mounted().sys().open(mounted().path(name), OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    return mounted().sys().open(mounted().path(name), Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
   }
 
   /** Bytes of file data the filesystem has allocated. */

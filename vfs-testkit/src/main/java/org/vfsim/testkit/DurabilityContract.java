@@ -11,8 +11,8 @@ import static org.vfsim.testkit.ContractFixture.pattern;
 import org.junit.jupiter.api.Test;
 import org.vfsim.block.BlockDevice;
 import org.vfsim.fs.Capability;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.syscall.Errno;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -49,7 +49,7 @@ interface DurabilityContract extends ContractCase {
     fs.powerCut();
     sys = fs.sys();
     Invariants.assertClean(fs);
-    int again = sys.open(fs.path("f"), OpenFile.O_RDWR);
+    int again = sys.open(fs.path("f"), Fcntl.O_RDWR);
     assertEquals(5L * PAGE + 10, sys.fstat(again).size());
     byte[] back = sys.preadBytes(again, 5 * PAGE + 10, 0);
     byte[] expect = pattern(5 * PAGE + 10, 1);
@@ -74,7 +74,7 @@ interface DurabilityContract extends ContractCase {
     BlockDevice dev = fs.device();
     fs.machine().mount(fs.type(), dev, underTest().mountOptions(),
         MountedFilesystem.MOUNT_POINT);
-    int again = sys.open(fs.path("f"), OpenFile.O_RDONLY);
+    int again = sys.open(fs.path("f"), Fcntl.O_RDONLY);
     assertArrayEquals(pattern(3 * PAGE, 1), sys.preadBytes(again, 3 * PAGE, 0));
     sys.close(again);
   }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import org.junit.jupiter.api.Test;
 import org.vfsim.fs.Capability;
-import org.vfsim.mm.Mm;
+import org.vfsim.syscall.Fcntl;
 
 /**
  * Contract cases for the bytes of the EOF page past EOF: a store through a shared mapping may
@@ -18,7 +18,7 @@ public abstract class EofZeroingContract extends ContractFixture {
   private void storePastEofThenGrow(Growth how) {
     int fd = create("f-" + how);
     sys.pwriteBytes(fd, pattern(PAGE / 2, 5), 0);
-    long addr = sys.mmap(0, PAGE, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, fd, 0);
+    long addr = sys.mmap(0, PAGE, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED, fd, 0);
     sys.store(addr + PAGE / 2 + 100, fill(200, 0x77)); // past EOF, inside the EOF page
     sys.munmap(addr, PAGE);
     switch (how) {

@@ -12,9 +12,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.vfsim.fs.Capability;
 import org.vfsim.fs.FallocMode;
-import org.vfsim.fs.OpenFile;
-import org.vfsim.fs.Vfs;
 import org.vfsim.syscall.Errno;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -27,7 +26,7 @@ interface ErrnoContract extends ContractCase {
   default void openOfMissingFileIsEnoent() {
     MountedFilesystem fs = mounted();
     Syscalls sys = fs.sys();
-    assertErrno(Errno.ENOENT, () -> sys.open(fs.path("missing"), OpenFile.O_RDONLY));
+    assertErrno(Errno.ENOENT, () -> sys.open(fs.path("missing"), Fcntl.O_RDONLY));
     assertErrno(Errno.ENOENT, () -> sys.stat(fs.path("missing")));
     assertErrno(Errno.ENOENT, () -> sys.unlink(fs.path("missing")));
   }
@@ -38,7 +37,7 @@ interface ErrnoContract extends ContractCase {
     Syscalls sys = fs.sys();
     sys.close(create("f"));
     assertErrno(Errno.EEXIST, () -> sys.open(fs.path("f"),
-        OpenFile.O_CREAT | OpenFile.O_EXCL | OpenFile.O_RDWR, 0644));
+        Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_RDWR, 0644));
   }
 
   @Test
@@ -57,8 +56,8 @@ interface ErrnoContract extends ContractCase {
     MountedFilesystem fs = mounted();
     Syscalls sys = fs.sys();
     sys.close(create("f"));
-    int ro = sys.open(fs.path("f"), OpenFile.O_RDONLY);
-    int wo = sys.open(fs.path("f"), OpenFile.O_WRONLY);
+    int ro = sys.open(fs.path("f"), Fcntl.O_RDONLY);
+    int wo = sys.open(fs.path("f"), Fcntl.O_WRONLY);
     assertErrno(Errno.EBADF, () -> sys.pwriteBytes(ro, new byte[1], 0));
     assertErrno(Errno.EBADF, () -> sys.preadBytes(wo, 1, 0));
     assertErrno(Errno.EINVAL, () -> sys.ftruncate(ro, 0));
@@ -76,7 +75,7 @@ interface ErrnoContract extends ContractCase {
     assertErrno(Errno.EINVAL, () -> sys.ftruncate(fd, -1));
     assertErrno(Errno.EINVAL, () -> sys.fallocate(fd, 0, -1, 10));
     assertErrno(Errno.EINVAL, () -> sys.fallocate(fd, 0, 0, 0));
-    assertErrno(Errno.EINVAL, () -> sys.lseek(fd, -1, Vfs.SEEK_SET));
+    assertErrno(Errno.EINVAL, () -> sys.lseek(fd, -1, Fcntl.SEEK_SET));
     assertErrno(Errno.EINVAL, () -> sys.lseek(fd, 0, 42));
     assertErrno(Errno.EINVAL, () -> sys.pwrite(fd, buf, 10, Long.MAX_VALUE - 4));
     assertEquals(0, sys.fstat(fd).size());
@@ -104,9 +103,9 @@ interface ErrnoContract extends ContractCase {
     Syscalls sys = fs.sys();
     requires(Capability.DIRECTORIES);
     sys.mkdir(fs.path("d"), 0755);
-    assertErrno(Errno.EISDIR, () -> sys.open(fs.path("d"), OpenFile.O_RDWR));
+    assertErrno(Errno.EISDIR, () -> sys.open(fs.path("d"), Fcntl.O_RDWR));
     assertErrno(Errno.EISDIR, () -> sys.unlink(fs.path("d")));
-    int fd = sys.open(fs.path("d"), OpenFile.O_RDONLY);
+    int fd = sys.open(fs.path("d"), Fcntl.O_RDONLY);
     assertErrno(Errno.EISDIR, () -> sys.preadBytes(fd, 10, 0));
     sys.close(fd);
     assertErrno(Errno.EISDIR, () -> sys.truncate(fs.path("d"), 0));

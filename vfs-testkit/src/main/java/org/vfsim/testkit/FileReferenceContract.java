@@ -10,12 +10,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.jspecify.annotations.Nullable;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.fs.Stat;
 import org.vfsim.kernel.HookPoint;
 import org.vfsim.pagecache.Folio;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -47,7 +47,7 @@ public interface FileReferenceContract {
     long buf = sys.mmapAnonymous(data.length);
     sys.store(buf, data);
     String path = fs.path("victim");
-    int fd = sys.open(path, OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    int fd = sys.open(path, Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     long n = FileReferenceCases.pwriteWhileAnotherThreadCloses(fs, fd, buf, data.length, 0, path);
     assertEquals(data.length, n, "the write completes on the file it was given");
     ErrnoException gone = assertThrows(ErrnoException.class, () -> sys.stat(path));
@@ -78,13 +78,13 @@ public interface FileReferenceContract {
     // An append to a file of 256 KiB: xfsish preallocates past EOF, the last close trims it.
     byte[] prefix = FileReferenceCases.pattern(FileReferenceCases.PREFIX_PAGES * Folio.SIZE, 14);
     long at = prefix.length;
-    int control = sys.open(fs.path("control"), OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    int control = sys.open(fs.path("control"), Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     sys.pwriteBytes(control, prefix, 0);
     sys.fsync(control);
     assertEquals(data.length, sys.pwrite(control, buf, data.length, at));
     sys.close(control);
 
-    int fd = sys.open(fs.path("raced"), OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    int fd = sys.open(fs.path("raced"), Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     sys.pwriteBytes(fd, prefix, 0);
     sys.fsync(fd);
     long n = FileReferenceCases.pwriteWhileAnotherThreadCloses(fs, fd, buf, data.length, at,
@@ -96,7 +96,7 @@ public interface FileReferenceContract {
     assertEquals(expect.size(), got.size());
     assertEquals(expect.blocks(), got.blocks(), "a close during the write leaves the file as a"
         + " close after it would (post-EOF preallocation trimmed by the last close)");
-    int back = sys.open(fs.path("raced"), OpenFile.O_RDONLY);
+    int back = sys.open(fs.path("raced"), Fcntl.O_RDONLY);
     assertArrayEquals(data, sys.preadBytes(back, data.length, at));
     sys.close(back);
     sys.munmap(buf, data.length);
@@ -118,7 +118,7 @@ public interface FileReferenceContract {
     sys.store(buf, data);
     for (boolean vectored : new boolean[] {false, true}) {
       String path = fs.path(vectored ? "writev" : "write");
-      int fd = sys.open(path, OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+      int fd = sys.open(path, Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
       int dup = sys.dup(fd);
       sys.close(fd);
       Syscalls closer = fs.newThread("closer");
@@ -173,7 +173,7 @@ public interface FileReferenceContract {
       }
       long buf = sys.mmapAnonymous(data.length);
       sys.store(buf, data);
-      int fd = sys.open(fs.path("victim"), OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+      int fd = sys.open(fs.path("victim"), Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
       long n = pwriteWhileAnotherThreadCloses(fs, fd, buf, data.length, 0, fs.path("victim"));
       assertEquals(data.length, n);
       sys.sync();

@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.vfsim.fs.Capability;
 import org.vfsim.fs.DirEntry;
 import org.vfsim.fs.FileType;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.fs.Stat;
 import org.vfsim.fs.StatFs;
 import org.vfsim.syscall.Errno;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -64,7 +64,7 @@ interface NamespaceContract extends ContractCase {
     assertErrno(Errno.ENOENT, () -> sys.stat(fs.path("f")));
     assertEquals(ino, sys.stat(fs.path("g")).ino());
     sys.pwriteBytes(fd, fill(10, 0x21), PAGE);
-    int g = sys.open(fs.path("g"), OpenFile.O_RDONLY);
+    int g = sys.open(fs.path("g"), Fcntl.O_RDONLY);
     assertArrayEquals(fill(10, 0x21), sys.preadBytes(g, 10, PAGE));
     assertArrayEquals(pattern(PAGE, 1), sys.preadBytes(g, PAGE, 0));
     sys.close(g);

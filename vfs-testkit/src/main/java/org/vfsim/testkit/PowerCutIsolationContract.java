@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 import org.vfsim.fs.Capability;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 
 /**
  * fsync of one file makes nothing of another file durable before that file's data: a file
@@ -36,7 +36,7 @@ public abstract class PowerCutIsolationContract extends ContractFixture {
     sys = fs.sys();
     int again;
     try {
-      again = sys.open(fs.path("y"), OpenFile.O_RDONLY);
+      again = sys.open(fs.path("y"), Fcntl.O_RDONLY);
     } catch (ErrnoException e) {
       return; // y's name did not survive: nothing of it to show
     }

@@ -14,11 +14,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.vfsim.fs.FiemapExtent;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.fs.Vfs;
-import org.vfsim.mm.Mm;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -53,13 +52,13 @@ interface ReadWriteContract extends ContractCase {
     int fd = create("f");
     sys.writeBytes(fd, pattern(100, 1));
     sys.writeBytes(fd, pattern(50, 2));
-    assertEquals(150, sys.lseek(fd, 0, Vfs.SEEK_CUR));
+    assertEquals(150, sys.lseek(fd, 0, Fcntl.SEEK_CUR));
     sys.close(fd);
-    int ap = sys.open(fs.path("f"), OpenFile.O_WRONLY | OpenFile.O_APPEND);
+    int ap = sys.open(fs.path("f"), Fcntl.O_WRONLY | Fcntl.O_APPEND);
     sys.pwriteBytes(ap, pattern(10, 3), 0); // Linux: O_APPEND wins even for pwrite
     assertEquals(160, sys.fstat(ap).size());
     sys.close(ap);
-    int rd = sys.open(fs.path("f"), OpenFile.O_RDONLY);
+    int rd = sys.open(fs.path("f"), Fcntl.O_RDONLY);
     assertArrayEquals(pattern(10, 3), sys.preadBytes(rd, 10, 150));
     assertArrayEquals(pattern(100, 1), sys.preadBytes(rd, 100, 0));
     sys.close(rd);
@@ -85,13 +84,13 @@ interface ReadWriteContract extends ContractCase {
     Syscalls sys = mounted().sys();
     int fd = create("f");
     sys.pwriteBytes(fd, pattern(2 * PAGE, 1), 0);
-    long map = sys.mmap(0, 2L * PAGE, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, fd, 0);
+    long map = sys.mmap(0, 2L * PAGE, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED, fd, 0);
     assertArrayEquals(pattern(2 * PAGE, 1), sys.load(map, 2 * PAGE));
     sys.store(map + 100, fill(200, 0x5a));
     assertArrayEquals(fill(200, 0x5a), sys.preadBytes(fd, 200, 100), "store visible to read");
     sys.pwriteBytes(fd, fill(300, 0x33), PAGE + 7);
     assertArrayEquals(fill(300, 0x33), sys.load(map + PAGE + 7, 300), "write visible to load");
-    sys.msync(map, 2L * PAGE, Mm.MS_SYNC);
+    sys.msync(map, 2L * PAGE, Fcntl.MS_SYNC);
     sys.munmap(map, 2L * PAGE);
     sys.fsync(fd);
     assertArrayEquals(fill(200, 0x5a), sys.preadBytes(fd, 200, 100));
@@ -108,11 +107,11 @@ interface ReadWriteContract extends ContractCase {
     assertEquals(300, sys.write(fd, buf, 300), "write(2) from user memory advances the offset");
     int dup = sys.dup(fd);
     assertEquals(100, sys.write(dup, buf, 100), "a dup shares the file description");
-    assertEquals(400, sys.lseek(fd, 0, Vfs.SEEK_CUR));
+    assertEquals(400, sys.lseek(fd, 0, Fcntl.SEEK_CUR));
     sys.close(dup);
     sys.close(fd);
     assertErrno(Errno.EBADF, () -> sys.preadBytes(fd, 1, 0)); // creat opened it O_WRONLY
-    int rd = sys.open(fs.path("f"), OpenFile.O_RDONLY);
+    int rd = sys.open(fs.path("f"), Fcntl.O_RDONLY);
     long a = sys.mmapAnonymous(PAGE);
     long b = sys.mmapAnonymous(PAGE);
     assertEquals(400, sys.readv(rd, new long[] {a + 5, b}, new long[] {250, 1000}));
@@ -121,18 +120,18 @@ interface ReadWriteContract extends ContractCase {
     assertEquals(100, sys.preadv(rd, new long[] {a}, new long[] {100}, 300));
     assertArrayEquals(pattern(100, 1), sys.load(a, 100));
     assertEquals(sys.statfs(MountedFilesystem.MOUNT_POINT), sys.fstatfs(rd));
-    long map = sys.mmap(0, PAGE, Mm.PROT_READ, Mm.MAP_SHARED, rd, 0);
+    long map = sys.mmap(0, PAGE, Fcntl.PROT_READ, Fcntl.MAP_SHARED, rd, 0);
     assertErrno(Errno.EFAULT, () -> sys.store(map, new byte[1])); // read-only mapping
-    assertErrno(Errno.EACCES, () -> sys.mmap(0, PAGE, Mm.PROT_READ | Mm.PROT_WRITE,
-        Mm.MAP_SHARED, rd, 0));
-    sys.madvise(map, PAGE, Mm.MADV_DONTNEED);
+    assertErrno(Errno.EACCES, () -> sys.mmap(0, PAGE, Fcntl.PROT_READ | Fcntl.PROT_WRITE,
+        Fcntl.MAP_SHARED, rd, 0));
+    sys.madvise(map, PAGE, Fcntl.MADV_DONTNEED);
     assertArrayEquals(pattern(300, 1), sys.load(map, 300), "a dropped file page faults back in");
     sys.munmap(map, PAGE);
     sys.close(rd);
     sys.store(buf, fill(10, 0x7f));
-    sys.mprotect(buf, PAGE, Mm.PROT_READ);
+    sys.mprotect(buf, PAGE, Fcntl.PROT_READ);
     assertErrno(Errno.EFAULT, () -> sys.store(buf, new byte[1]));
-    sys.madvise(buf, PAGE, Mm.MADV_DONTNEED);
+    sys.madvise(buf, PAGE, Fcntl.MADV_DONTNEED);
     assertArrayEquals(new byte[10], sys.load(buf, 10), "an anonymous page dropped reads zeros");
   }
 

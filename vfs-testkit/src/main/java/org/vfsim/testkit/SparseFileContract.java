@@ -13,8 +13,8 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.vfsim.fs.Capability;
 import org.vfsim.fs.FallocMode;
-import org.vfsim.fs.Vfs;
 import org.vfsim.syscall.Errno;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -52,8 +52,8 @@ interface SparseFileContract extends ContractCase {
     sys.fsync(fd);
     byte[] all = sys.preadBytes(fd, (int) size, 0);
     for (long off = 0; off < size; off += 12345) {
-      long d = sys.lseek(fd, off, Vfs.SEEK_DATA);
-      long h = sys.lseek(fd, off, Vfs.SEEK_HOLE);
+      long d = sys.lseek(fd, off, Fcntl.SEEK_DATA);
+      long h = sys.lseek(fd, off, Fcntl.SEEK_HOLE);
       assertTrue(d >= off && d < size, "SEEK_DATA(" + off + ") = " + d);
       assertTrue(h >= off && h <= size, "SEEK_HOLE(" + off + ") = " + h);
       assertTrue(allZeroUntil(Arrays.copyOfRange(all, (int) off, (int) d), 0) == d - off,
@@ -62,9 +62,9 @@ interface SparseFileContract extends ContractCase {
         assertEquals(0, all[(int) h], "SEEK_HOLE(" + off + ") = " + h + " is not in a hole");
       }
     }
-    assertErrno(Errno.ENXIO, () -> sys.lseek(fd, size, Vfs.SEEK_DATA));
-    assertErrno(Errno.ENXIO, () -> sys.lseek(fd, size, Vfs.SEEK_HOLE));
-    assertEquals(size, sys.lseek(fd, size - 1, Vfs.SEEK_HOLE), "EOF is a hole");
+    assertErrno(Errno.ENXIO, () -> sys.lseek(fd, size, Fcntl.SEEK_DATA));
+    assertErrno(Errno.ENXIO, () -> sys.lseek(fd, size, Fcntl.SEEK_HOLE));
+    assertEquals(size, sys.lseek(fd, size - 1, Fcntl.SEEK_HOLE), "EOF is a hole");
     sys.close(fd);
   }
 
@@ -101,7 +101,7 @@ interface SparseFileContract extends ContractCase {
       boolean punched = i >= 2 * PAGE + 100 && i < 5 * PAGE + 100;
       assertEquals(punched ? 0 : 0x42, back[i], "byte " + i);
     }
-    long h = sys.lseek(fd, 0, Vfs.SEEK_HOLE);
+    long h = sys.lseek(fd, 0, Fcntl.SEEK_HOLE);
     // With blocks smaller than a page the hole starts at the first whole punched block (as
     // iomap_seek_hole reports a hole mapping), which may lie inside a page.
     long bs = sys.fstatfs(fd).bsize();

@@ -9,9 +9,8 @@ import static org.vfsim.testkit.ContractFixture.pattern;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
-import org.vfsim.fs.OpenFile;
-import org.vfsim.mm.Mm;
 import org.vfsim.syscall.Errno;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -44,7 +43,7 @@ interface TruncateContract extends ContractCase {
     Syscalls sys = mounted().sys();
     int fd = create("f");
     sys.pwriteBytes(fd, fill(3 * PAGE, 0x77), 0);
-    long map = sys.mmap(0, 3L * PAGE, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, fd, 0);
+    long map = sys.mmap(0, 3L * PAGE, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED, fd, 0);
     assertArrayEquals(fill(3 * PAGE, 0x77), sys.load(map, 3 * PAGE));
     sys.ftruncate(fd, 100);
     assertErrno(Errno.EFAULT, () -> sys.load(map + PAGE, 1));
@@ -66,7 +65,7 @@ interface TruncateContract extends ContractCase {
     int fd = create("f");
     sys.pwriteBytes(fd, pattern(2 * PAGE, 1), 0);
     sys.close(fd);
-    int t = sys.open(fs.path("f"), OpenFile.O_RDWR | OpenFile.O_TRUNC);
+    int t = sys.open(fs.path("f"), Fcntl.O_RDWR | Fcntl.O_TRUNC);
     assertEquals(0, sys.fstat(t).size());
     sys.ftruncate(t, PAGE);
     assertArrayEquals(new byte[PAGE], sys.preadBytes(t, PAGE, 0));

@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.vfsim.kernel.HookPoint;
-import org.vfsim.mm.Mm;
 import org.vfsim.pagecache.Mapping;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -119,7 +119,7 @@ public abstract class WriteFailureContract extends ContractFixture {
     }
     long end = at;
     assertErrno(Errno.ENOSPC, () -> sys.pwriteBytes(filler, pattern(PAGE, 7), end + PAGE));
-    long addr = sys.mmap(0, 4L * PAGE, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, fd, 0);
+    long addr = sys.mmap(0, 4L * PAGE, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED, fd, 0);
     ErrnoException e = assertThrows(ErrnoException.class,
         () -> sys.store(addr + 2L * PAGE + 10, fill(10, 0x42)),
         "ENOSPC at page_mkwrite must be SIGBUS, but the store into a hole went through");

@@ -30,10 +30,10 @@ import org.junit.jupiter.api.function.Executable;
 import org.vfsim.fs.Capability;
 import org.vfsim.kernel.HookPoint;
 import org.vfsim.kernel.Task;
-import org.vfsim.mm.Mm;
 import org.vfsim.mm.MmapLock;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -51,7 +51,7 @@ interface WritePathContract extends ContractCase {
     Syscalls sys = fs.sys();
     int fd = create("f");
     sys.pwriteBytes(fd, pattern(2 * PAGE, 1), 0);
-    long map = sys.mmap(0, 2L * PAGE, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, fd, 0);
+    long map = sys.mmap(0, 2L * PAGE, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED, fd, 0);
     assertEquals(100, sys.pwrite(fd, map, 100, 2000), "source bytes 0..99, destination 2000..");
     assertEquals(PAGE, sys.pwrite(fd, map + PAGE, PAGE, PAGE), "a whole page onto itself");
     FaultInjection.zap(fs.process().mm(), map, 2L * PAGE);
@@ -271,8 +271,8 @@ interface WritePathContract extends ContractCase {
     int fb = create("b");
     sys.pwriteBytes(fa, fill(2 * PAGE, 0xa1), 0);
     sys.pwriteBytes(fb, fill(2 * PAGE, 0xb2), 0);
-    long mapA = sys.mmap(0, 2L * PAGE, Mm.PROT_READ, Mm.MAP_SHARED, fa, 0);
-    long mapB = sys.mmap(0, 2L * PAGE, Mm.PROT_READ, Mm.MAP_SHARED, fb, 0);
+    long mapA = sys.mmap(0, 2L * PAGE, Fcntl.PROT_READ, Fcntl.MAP_SHARED, fa, 0);
+    long mapB = sys.mmap(0, 2L * PAGE, Fcntl.PROT_READ, Fcntl.MAP_SHARED, fb, 0);
     sys.load(mapA, 2 * PAGE); // fault both in: mmap_lock -> page lock is now a known order
     sys.load(mapB, 2 * PAGE);
 

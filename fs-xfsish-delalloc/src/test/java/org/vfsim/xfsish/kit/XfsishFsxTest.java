@@ -53,4 +53,26 @@ class XfsishFsxTest {
     assertTrue(r.passed(), r.failure());
     assertEquals(OPS, r.operationsRun());
   }
+
+  /**
+   * Each shipped allocation policy in place of XFS's own, on both allocation paths (delalloc
+   * conversion and write-time unwritten extents). Fewer operations: the policy decides only where
+   * blocks go, the rest is the default configuration's run.
+   */
+  @ParameterizedTest(name = "mount options \"{1}\", seed {0}")
+  @CsvSource(value = {
+      "0x5eed0121, policy=firstfit",
+      "0x5eed0122, 'policy=bestfit,alloc=unwritten'",
+      "0x5eed0123, 'policy=nextfit,write_path=generic'",
+  })
+  void passesWithEachShippedPolicy(String seedHex, String mountOptions) {
+    long seed = Long.decode(seedHex);
+    long ops = OPS / 4;
+    System.out.printf("fsx xfsish seed %d (%#x), mount options \"%s\", %d operations%n", seed,
+        seed, mountOptions, ops);
+    Fsx.Result r = Fsx.run(new XfsishType(),
+        Fsx.Options.defaults(seed, ops).withMountOptions(mountOptions), System.out);
+    assertTrue(r.passed(), r.failure());
+    assertEquals(ops, r.operationsRun());
+  }
 }

@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableSortedMap;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.vfsim.syscall.Errno;
 
 /**
@@ -54,6 +55,20 @@ public final class AllocationPolicies {
       }
     }
     return e;
+  }
+
+  /**
+   * The policy a {@code policy=NAME} mount option of {@code fsType} names, or null for the
+   * filesystem's own allocator ({@code default} or no option). Looked up with the thread's context
+   * class loader (so a plugin jar's policies are found), else {@code fsType}'s.
+   */
+  public static @Nullable AllocationPolicy forMountOption(@Nullable String name,
+      Class<?> fsType) {
+    if (name == null || name.equals(DEFAULT)) {
+      return null;
+    }
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    return get(name, loader != null ? loader : fsType.getClassLoader());
   }
 
   /** A fresh instance of the policy called {@code name}; EINVAL naming the choices if unknown. */

@@ -106,7 +106,10 @@ public final class FreeSpaceMap implements FreeSpace {
 
   @Override
   public Optional<BlockExtent> largest() {
-    return bySize.isEmpty() ? Optional.empty() : Optional.of(bySize.last());
+    // The last by (length, start) has the highest start among the longest: step back to the
+    // lowest, as the interface promises.
+    return bySize.isEmpty() ? Optional.empty()
+        : Optional.of(bySize.ceiling(new BlockExtent(0, bySize.last().length())));
   }
 
   @Override

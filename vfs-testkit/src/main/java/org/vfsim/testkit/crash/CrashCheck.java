@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.vfsim.Configuration;
 import org.vfsim.Machine;
 import org.vfsim.block.BlockDevice;
@@ -36,6 +37,13 @@ public final class CrashCheck {
   private long points;
   private long workloads;
   private final List<CrashViolation> violations = new ArrayList<>();
+  /** Sees each state's machine, device and superblock (null if mount failed); for leak tests. */
+  @Nullable StateObserver observer;
+
+  /** What {@link CrashRetention} watches of each crash state. */
+  interface StateObserver {
+    void mounted(Machine machine, BlockDevice device, @Nullable SuperBlock sb);
+  }
 
   /**
    * @param statesPerPoint the budget of states per crash point
@@ -140,7 +148,13 @@ public final class CrashCheck {
       sb = m.mount(fut.type(), dev, fut.mountOptions(), MountedFilesystem.MOUNT_POINT);
     } catch (RuntimeException e) {
       problems.add("mount (with recovery) failed: " + e);
+      if (observer != null) {
+        observer.mounted(m, dev, null);
+      }
       return problems;
+    }
+    if (observer != null) {
+      observer.mounted(m, dev, sb);
     }
     try {
       FsckReport report = sb.fsck();

@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.Set;
 import org.vfsim.fs.DirEntry;
 import org.vfsim.fs.FileType;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.fs.Stat;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 
 /**
@@ -69,7 +69,7 @@ final class PersistenceOracle {
   }
 
   private byte[] read(String path) {
-    int fd = sys.open(WorkloadRun.abs(path), OpenFile.O_RDONLY, 0);
+    int fd = sys.open(WorkloadRun.abs(path), Fcntl.O_RDONLY, 0);
     try {
       long size = sys.fstat(fd).size();
       if (size > (64L << 20)) {

@@ -12,9 +12,8 @@ import org.vfsim.block.LoggedRequest;
 import org.vfsim.block.RequestLog;
 import org.vfsim.fs.FallocMode;
 import org.vfsim.fs.FileSystemType;
-import org.vfsim.fs.OpenFile;
-import org.vfsim.mm.Mm;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 import org.vfsim.testkit.FilesystemUnderTest;
 import org.vfsim.testkit.MountedFilesystem;
@@ -104,15 +103,16 @@ final class WorkloadRun {
     String p = abs(op.path());
     switch (op.kind()) {
       case MKDIR -> sys.mkdir(p, 0755);
-      case CREATE -> sys.close(sys.open(p, OpenFile.O_CREAT | OpenFile.O_RDWR, 0644));
+      case CREATE -> sys.close(sys.open(p, Fcntl.O_CREAT | Fcntl.O_RDWR, 0644));
       case WRITE -> withFd(sys, p, fd -> sys.pwriteBytes(fd, op.data(), op.off()));
       case MMAP_WRITE -> withFd(sys, p, fd -> {
         long start = op.off() & ~4095L;
         long len = op.off() + op.len() - start;
-        long addr = sys.mmap(0, len, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, fd, start);
+        long addr = sys.mmap(0, len, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED, fd,
+            start);
         try {
           sys.store(addr + op.off() - start, op.data());
-          sys.msync(addr, len, Mm.MS_SYNC);
+          sys.msync(addr, len, Fcntl.MS_SYNC);
         } finally {
           sys.munmap(addr, len);
         }
@@ -128,7 +128,7 @@ final class WorkloadRun {
       case FSYNC -> withFd(sys, p, sys::fsync);
       case FDATASYNC -> withFd(sys, p, sys::fdatasync);
       case FSYNC_DIR -> {
-        int fd = sys.open(p, OpenFile.O_RDONLY | OpenFile.O_DIRECTORY, 0);
+        int fd = sys.open(p, Fcntl.O_RDONLY | Fcntl.O_DIRECTORY, 0);
         try {
           sys.fsync(fd);
         } finally {
@@ -144,7 +144,7 @@ final class WorkloadRun {
   }
 
   private static void withFd(Syscalls sys, String path, FdAction a) {
-    int fd = sys.open(path, OpenFile.O_RDWR, 0);
+    int fd = sys.open(path, Fcntl.O_RDWR, 0);
     try {
       a.run(fd);
     } finally {

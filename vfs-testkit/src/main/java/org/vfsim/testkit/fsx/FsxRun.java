@@ -17,11 +17,10 @@ import org.vfsim.Configuration;
 import org.vfsim.fs.Capability;
 import org.vfsim.fs.FallocMode;
 import org.vfsim.fs.FileSystemType;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.lockdep.LockdepViolation;
-import org.vfsim.mm.Mm;
 import org.vfsim.pagecache.Folio;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 import org.vfsim.testkit.FaultInjection;
 import org.vfsim.testkit.FilesystemUnderTest;
@@ -250,7 +249,7 @@ final class FsxRun {
   private void openAll(boolean create) {
     Syscalls sys = fs.sys();
     for (TestFile f : files) {
-      f.fd = sys.open(fs.path(f.name), OpenFile.O_RDWR | (create ? OpenFile.O_CREAT : 0), 0644);
+      f.fd = sys.open(fs.path(f.name), Fcntl.O_RDWR | (create ? Fcntl.O_CREAT : 0), 0644);
     }
     bufLen = maxSize + 2L * MAX_OP_LEN + 16L * Folio.SIZE;
     buf = sys.mmapAnonymous(bufLen);
@@ -415,7 +414,7 @@ final class FsxRun {
     Syscalls sys = fs.sys();
     long mapStart = off & ~((long) Folio.SIZE - 1);
     long mapLen = off + len - mapStart;
-    long map = sys.mmap(0, mapLen, Mm.PROT_READ, Mm.MAP_SHARED, f.fd, mapStart);
+    long map = sys.mmap(0, mapLen, Fcntl.PROT_READ, Fcntl.MAP_SHARED, f.fd, mapStart);
     byte[] got;
     try {
       got = sys.load(map + (off - mapStart), len);
@@ -441,11 +440,12 @@ final class FsxRun {
     }
     long mapStart = off & ~((long) Folio.SIZE - 1);
     long mapLen = off + len - mapStart;
-    long map = sys.mmap(0, mapLen, Mm.PROT_READ | Mm.PROT_WRITE, Mm.MAP_SHARED, f.fd, mapStart);
+    long map = sys.mmap(0, mapLen, Fcntl.PROT_READ | Fcntl.PROT_WRITE, Fcntl.MAP_SHARED, f.fd,
+        mapStart);
     try {
       sys.store(map + (off - mapStart), data);
       if (msync) {
-        sys.msync(map, mapLen, Mm.MS_SYNC);
+        sys.msync(map, mapLen, Fcntl.MS_SYNC);
       }
     } finally {
       sys.munmap(map, mapLen);
@@ -527,7 +527,7 @@ final class FsxRun {
     TestFile f = file(rng.nextInt(4) == 0 ? 1 : 0);
     record("CLOSEOPEN " + f.name);
     fs.sys().close(f.fd);
-    f.fd = fs.sys().open(fs.path(f.name), OpenFile.O_RDWR);
+    f.fd = fs.sys().open(fs.path(f.name), Fcntl.O_RDWR);
     checkSize(f);
   }
 
@@ -570,7 +570,7 @@ final class FsxRun {
     StringBuilder after = new StringBuilder();
     for (TestFile f : files) {
       try {
-        f.fd = sys.open(fs.path(f.name), OpenFile.O_RDWR);
+        f.fd = sys.open(fs.path(f.name), Fcntl.O_RDWR);
       } catch (ErrnoException e) {
         throw new Failure("durability", f.name + " lost after a sync and a power cut: "
             + e.getMessage());

@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 import org.vfsim.mm.Mm;
 import org.vfsim.pagecache.Folio;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 import org.vfsim.testkit.MountedFilesystem;
 
@@ -172,7 +173,7 @@ final class WriteSources {
     long mapStart = src & ~((long) Folio.SIZE - 1);
     long mapLen = src + len - mapStart;
     Syscalls sys = fs.sys();
-    long map = sys.mmap(0, mapLen, Mm.PROT_READ, Mm.MAP_SHARED, fd, mapStart);
+    long map = sys.mmap(0, mapLen, Fcntl.PROT_READ, Fcntl.MAP_SHARED, fd, mapStart);
     undo.add(() -> fs.sys().munmap(map, mapLen));
     return new Seg(map + (src - mapStart), len, model.read(src, len), "mmap-of-same-file");
   }

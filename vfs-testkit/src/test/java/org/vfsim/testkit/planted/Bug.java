@@ -37,4 +37,6 @@ enum Bug {
   NO_PAGE_MKWRITE,
   /** (full variant) fsync maps other files' reserved pages and commits that before their data. */
   FSYNC_MAPS_OTHER_FILES_BEFORE_DATA,
+  /** The type keeps every mount it made (per device), so every crash state's machine leaks. */
+  KEEPS_EVERY_MOUNT,
 }

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.kernel.HookPoint;
 import org.vfsim.lockdep.LockValidatorExtension;
 import org.vfsim.syscall.Errno;
 import org.vfsim.syscall.ErrnoException;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.syscall.Syscalls;
 import org.vfsim.testkit.FaultInjection;
 import org.vfsim.testkit.FilesystemUnderTest;
@@ -26,7 +26,7 @@ class FaultInjectionTest {
 
   @Test
   void enospcAtTheThirdAllocationEndsAFivePageWriteAfterTwoPages() {
-    int fd = sys.open(fs.path("f"), OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    int fd = sys.open(fs.path("f"), Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     byte[] data = new byte[5 * 4096];
     java.util.Arrays.fill(data, (byte) 3);
     try (FaultInjection.Injection inj = FaultInjection.enospcAtAllocation(fs.machine(), 3, false)) {
@@ -42,7 +42,7 @@ class FaultInjectionTest {
 
   @Test
   void stickyEnospcFailsEveryLaterAllocation() {
-    int fd = sys.open(fs.path("f"), OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    int fd = sys.open(fs.path("f"), Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     try (FaultInjection.Injection inj = FaultInjection.enospcAtAllocation(fs.machine(), 1, true)) {
       ErrnoException e = assertThrows(ErrnoException.class,
           () -> sys.pwriteBytes(fd, new byte[10], 0));
@@ -55,7 +55,7 @@ class FaultInjectionTest {
 
   @Test
   void readErrorOnAChosenBlockIsEioOnlyThere() {
-    int fd = sys.open(fs.path("f"), OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    int fd = sys.open(fs.path("f"), Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     sys.pwriteBytes(fd, new byte[2 * 4096], 0);
     sys.fsync(fd);
     fs.machine().pageCache().dropCleanPages();
@@ -70,7 +70,7 @@ class FaultInjectionTest {
   @Test
   void actionsRunOnlyForTheChosenTaskAndOnlyNTimes() {
     Syscalls other = fs.newThread("other");
-    int fd = sys.open(fs.path("f"), OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    int fd = sys.open(fs.path("f"), Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     int[] ran = new int[1];
     try (FaultInjection.Injection inj = FaultInjection.at(fs.machine(),
         HookPoint.AFTER_WRITE_END, sys.task(), 2, t -> ran[0]++)) {

@@ -3,8 +3,8 @@ package org.vfsim.testkit.planted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
-import org.vfsim.fs.OpenFile;
 import org.vfsim.kernel.Task;
+import org.vfsim.syscall.Fcntl;
 import org.vfsim.testkit.MountedFilesystem;
 
 /**
@@ -21,7 +21,7 @@ class LivelockScenario {
   @Test
   void writeFromAnUntouchedMapping() {
     MountedFilesystem fs = MountedFilesystem.mount(PlantedContracts.fut(bug));
-    int fd = fs.sys().open(fs.path("f"), OpenFile.O_CREAT | OpenFile.O_RDWR, 0644);
+    int fd = fs.sys().open(fs.path("f"), Fcntl.O_CREAT | Fcntl.O_RDWR, 0644);
     long region = fs.sys().mmapAnonymous(4096);
     writer = fs.sys().task();
     writerThread = Thread.currentThread();

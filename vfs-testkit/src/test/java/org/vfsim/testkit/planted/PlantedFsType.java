@@ -25,6 +25,8 @@ final class PlantedFsType implements FileSystemType {
   final Bug bug;
   final boolean full;
   final boolean blocks;
+  /** The mounts {@link Bug#KEEPS_EVERY_MOUNT} keeps, as btrfsish's per-device map once did. */
+  private final java.util.Map<BlockDevice, SuperBlock> kept = new java.util.IdentityHashMap<>();
 
   PlantedFsType(Bug bug) {
     this(bug, false);
@@ -85,6 +87,12 @@ final class PlantedFsType implements FileSystemType {
 
   @Override
   public SuperBlock mount(MountContext ctx) {
-    return new PlantedSuperBlock(ctx, bug, full, blocks);
+    PlantedSuperBlock sb = new PlantedSuperBlock(ctx, bug, full, blocks);
+    if (bug == Bug.KEEPS_EVERY_MOUNT) {
+      synchronized (kept) {
+        kept.put(ctx.device(), sb);
+      }
+    }
+    return sb;
   }
 }
