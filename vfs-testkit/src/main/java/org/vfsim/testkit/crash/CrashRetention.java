@@ -1,6 +1,8 @@
 package org.vfsim.testkit.crash;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -42,6 +44,20 @@ public final class CrashRetention {
       System.gc();
     }
     return new Result(checked, live(machines), live(devices), live(superBlocks));
+  }
+
+  /**
+   * The assertion every plugin's crash sweep makes: after 20 and after 150 states nothing is
+   * retained, so the count cannot grow with a long run. Prints both counts and the seed.
+   */
+  public static void assertNoneRetained(FilesystemUnderTest fut, long seed) {
+    Result few = measure(fut, 20, seed);
+    Result many = measure(fut, 150, seed);
+    System.out.printf("%s crash retention: %s after 20 states, %s after 150 (seed %d)%n",
+        fut.type().name(), few, many, seed);
+    assertEquals(150, many.states());
+    assertTrue(many.retained() <= few.retained(), "retention grows with the states: " + many);
+    assertEquals(0, many.retained(), many.toString());
   }
 
   /** Runs the check in its own frame, so that nothing of it stays on the caller's stack. */
