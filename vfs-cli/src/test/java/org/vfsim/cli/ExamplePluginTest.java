@@ -6,17 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,18 +41,7 @@ class ExamplePluginTest {
     Path classes = EXAMPLE.resolve("classes");
     assertTrue(Files.isRegularFile(classes.resolve("org/example/worstfit/WorstFit.class")),
         "the reactor builds examples/worstfit-policy before vfs-cli: " + classes);
-    jar = work.resolve("worstfit-policy-classes.jar");
-    Manifest mf = new Manifest();
-    mf.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
-    try (OutputStream file = Files.newOutputStream(jar);
-        JarOutputStream out = new JarOutputStream(file, mf);
-        Stream<Path> s = Files.walk(classes)) {
-      for (Path p : s.filter(Files::isRegularFile).toList()) {
-        out.putNextEntry(new JarEntry(classes.relativize(p).toString().replace('\\', '/')));
-        out.write(Files.readAllBytes(p));
-        out.closeEntry();
-      }
-    }
+    jar = TestJars.write(work.resolve("worstfit-policy-classes.jar"), classes, null, Map.of());
   }
 
   private static CliRun run(String... args) {

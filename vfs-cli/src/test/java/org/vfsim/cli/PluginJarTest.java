@@ -7,17 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -50,22 +45,9 @@ class PluginJarTest {
         classes.toString(), "-cp", System.getProperty("java.class.path")),
         sources.stream()).toArray(String[]::new));
     assertEquals(0, rc, diagnostics.toString(StandardCharsets.UTF_8));
-    jar = work.resolve("hellofs-1.2.jar");
-    Manifest mf = new Manifest();
-    mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    mf.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, "1.2");
-    try (OutputStream file = Files.newOutputStream(jar);
-        JarOutputStream out = new JarOutputStream(file, mf);
-        Stream<Path> s = Files.walk(classes)) {
-      for (Path p : s.filter(Files::isRegularFile).toList()) {
-        out.putNextEntry(new JarEntry(classes.relativize(p).toString().replace('\\', '/')));
-        out.write(Files.readAllBytes(p));
-        out.closeEntry();
-      }
-      out.putNextEntry(new JarEntry("META-INF/services/org.vfsim.fs.FileSystemType"));
-      out.write("org.example.hellofs.HelloFsType\n".getBytes(StandardCharsets.UTF_8));
-      out.closeEntry();
-    }
+    jar = TestJars.write(work.resolve("hellofs-1.2.jar"), classes, "1.2",
+        Map.of("META-INF/services/org.vfsim.fs.FileSystemType",
+            "org.example.hellofs.HelloFsType\n"));
   }
 
   private static CliRun run(Map<String, String> env, String home, String... args) {
