@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.vfsim.block.BlockDevice;
@@ -16,10 +15,8 @@ import org.vfsim.fs.FsckReport;
 import org.vfsim.fs.Inode;
 import org.vfsim.fs.MountContext;
 import org.vfsim.fs.StatFs;
-import org.vfsim.fs.alloc.AllocRequest;
 import org.vfsim.fs.alloc.AllocationPolicies;
 import org.vfsim.fs.alloc.AllocationPolicy;
-import org.vfsim.fs.alloc.BlockExtent;
 import org.vfsim.kernel.HookPoint;
 import org.vfsim.kernel.SimulatedClock;
 import org.vfsim.kernel.Task;
@@ -67,13 +64,13 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
   final Bmap bmap;
   final XfsIalloc ialloc = new XfsIalloc(this);
   /** A pluggable placement ({@code policy=NAME}), or null for XFS's own near/exact/size. */
-  private final @Nullable AllocationPolicy policy;
+  final @Nullable AllocationPolicy policy;
 
   /** {@code m_fdblocks}: free blocks not reserved by delayed allocation. */
-  private long fdblocks;
+  long fdblocks;
   private long resvData;
   private long resvInd;
-  private final EnumMap<Counter, Long> counters = new EnumMap<>(Counter.class);
+  final EnumMap<Counter, Long> counters = new EnumMap<>(Counter.class);
   private final List<SimulatedClock.Timer> timers = new ArrayList<>();
   /** Inodes whose times may have moved since the last log force ({@link #touched}). */
   final java.util.Set<XfsInode> touched = new java.util.LinkedHashSet<>();
@@ -227,79 +224,29 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     fdblocks -= n;
   }
 
-  /**
-   * {@code len} blocks in AG {@code a} near {@code target}; when only busy blocks are left,
-   * forces the log and tries again (not while a checkpoint is being formatted).
-   */
+  /** See {@link XfsAlloc#allocInAg}. */
   synchronized long @Nullable [] allocInAg(AllocGroup a, long target, long len) {
-    long[] got = a.allocNear(target, len, len);
-    if (got == null && !busy.isEmpty() && !cil.formatting()) {
-      logForce();
-      got = a.allocNear(target, len, len);
-    }
-    if (got != null) {
-      cil.dirtyAgf(a.agno);
-    }
-    return got;
+    return XfsAlloc.allocInAg(this, a, target, len);
   }
 
   /** One metadata block in AG {@code agno} near {@code target}, charged to {@code m_fdblocks}. */
   synchronized long allocMeta(int agno, long target) {
-    takeMeta(1);
-    AllocGroup a = ags.get(agno);
-    long[] got = allocInAg(a, target, 1);
-    if (got == null) {
-      for (int i = 1; i < agcount && got == null; i++) {
-        a = ags.get((agno + i) % agcount);
-        got = allocInAg(a, a.agStart, 1);
-      }
-    }
-    if (got == null) {
-      fdblocks += 1;
-      throw Errno.ENOSPC.exception("no space for a metadata block");
-    }
-    cil.newBlock(got[0]);
-    return got[0];
+    return XfsAlloc.allocMeta(this, agno, target);
   }
 
   /** One metadata block in its own AG (a btree block the AG owns), or ENOSPC. */
   synchronized long allocAgMeta(AllocGroup a) {
-    takeMeta(1);
-    long[] got = allocInAg(a, a.agStart + headerBlocks, 1);
-    if (got == null) {
-      fdblocks += 1;
-      throw Errno.ENOSPC.exception("no space for a btree block in AG " + a.agno);
-    }
-    cil.newBlock(got[0]);
-    return got[0];
+    return XfsAlloc.allocAgMeta(this, a);
   }
 
-  /**
-   * Frees a metadata block: busy until the freeing checkpoint is on disk, and cancelled in the
-   * log so that recovery never writes an older image of it over what the block holds next.
-   */
+  /** Frees a metadata block: see {@link XfsAlloc#freeMeta}. */
   synchronized void freeMeta(long b) {
-    busy.add(b, 1, log.currentSeq(), true);
-    fdblocks += 1;
-    cil.dirtyAgf(agOf(b));
-    cil.cancel(b);
+    XfsAlloc.freeMeta(this, b);
   }
 
-  /**
-   * Grows or shrinks the inode's bmbt to what its data fork's records need: none while they fit
-   * in the inode, else {@link Btree#blocksNeeded} blocks near the inode. New blocks come from
-   * the blocks a delayed extent's indlen just returned to {@code m_fdblocks}.
-   */
+  /** Resizes the inode's bmbt to its data fork's records: see {@link XfsAlloc#fitBmbt}. */
   synchronized void fitBmbt(XfsInode ip) {
-    int n = ip.forkRecords();
-    int need = n <= InodeBuf.INLINE_EXTENTS ? 0
-        : Btree.blocksNeeded(Btree.BMAP, bs, n, InodeBuf.BMDR_ENTRIES);
-    while (ip.bmbt.size() < need) {
-      ip.bmbt.add(allocMeta(ip.agno(), inodeLocation(ip.ino())[0]));
-    }
-    while (ip.bmbt.size() > need) {
-      freeMeta(ip.bmbt.remove(ip.bmbt.size() - 1));
-    }
+    XfsAlloc.fitBmbt(this, ip);
   }
 
   // ---- space accounting ----------------------------------------------------------------------
@@ -399,131 +346,32 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     }
   }
 
-  /**
-   * One allocation call ({@code xfs_bmap_btalloc}): exactly at {@code target} if asked and free,
-   * else near it in its AG if that AG has a long enough extent, else best fit by length in the
-   * AG with the longest free extent. Returns {start, len} with {@code minlen <= len <= maxlen},
-   * or null. Does not touch {@code m_fdblocks}; callers reserved the blocks.
-   */
+  /** One allocation call ({@code xfs_bmap_btalloc}): see {@link XfsAlloc}. */
   synchronized long @Nullable [] allocate(long target, long minlen, long maxlen, boolean exact) {
-    long[] got = allocOnce(target, minlen, maxlen, exact);
-    if (got == null && !busy.isEmpty() && !cil.formatting()) {
-      // xfs_extent_busy_flush: what is left is busy; force the log so it is free, try again.
-      count(Counter.BUSY_FLUSHES, 1);
-      logForce();
-      got = allocOnce(target, minlen, maxlen, exact);
-    }
-    return got;
+    return XfsAlloc.allocate(this, target, minlen, maxlen, exact);
   }
 
-  private long @Nullable [] allocOnce(long target, long minlen, long maxlen, boolean exact) {
-    maxlen = Math.min(maxlen, ExtentMap.MAXEXTLEN);
-    int tag = agOf(target);
-    long[] got = null;
-    if (exact) {
-      got = ags.get(tag).allocExact(target, minlen, maxlen);
-      if (got != null) {
-        count(Counter.ALLOC_GOAL_HITS, 1);
-      }
-    }
-    if (got == null) {
-      count(Counter.AGS_SCANNED, 1);
-      AllocGroup best = ags.get(tag);
-      if (best.longest() < maxlen) {
-        for (int i = 1; i < agcount; i++) {
-          AllocGroup a = ags.get((tag + i) % agcount);
-          count(Counter.AGS_SCANNED, 1);
-          if (a.longest() > best.longest()) {
-            best = a;
-          }
-        }
-      }
-      got = best.agno == tag ? best.allocNear(target, minlen, maxlen)
-          : best.allocBestFit(minlen, maxlen);
-    }
-    if (got != null) {
-      count(Counter.EXTENTS_CREATED, 1);
-      count(Counter.TRANSACTIONS, 1);
-      cil.dirtyAgf(agOf(got[0]));
-    }
-    return got;
-  }
-
-  /**
-   * As above, for file block {@code off} of {@code ip}: with a {@code policy=} mount option the
-   * policy chooses among the AGs' free extents instead (told the goal, {@code target}); the
-   * chosen extent is then taken from its AG like any other, busy extents included.
-   */
+  /** As above, or through the {@code policy=} mount option's policy. */
   synchronized long @Nullable [] allocate(XfsInode ip, long off, long target, long minlen,
       long maxlen, boolean exact) {
-    if (policy == null) {
-      return allocate(target, minlen, maxlen, exact);
-    }
-    long[] got = policyOnce(ip, off, target, minlen, maxlen);
-    if (got == null && !busy.isEmpty() && !cil.formatting()) {
-      count(Counter.BUSY_FLUSHES, 1);
-      logForce();
-      got = policyOnce(ip, off, target, minlen, maxlen);
-    }
-    return got;
+    return XfsAlloc.allocate(this, ip, off, target, minlen, maxlen, exact);
   }
 
-  private long @Nullable [] policyOnce(XfsInode ip, long off, long target, long minlen,
-      long maxlen) {
-    maxlen = Math.min(maxlen, ExtentMap.MAXEXTLEN);
-    Optional<BlockExtent> e = AllocationPolicies.choose(policy, new AllocRequest(ip.ino(), off,
-        maxlen, minlen, target, AgFreeSpace.mapped(ip)), new AgFreeSpace(ags, dblocks));
-    if (e.isEmpty()) {
-      return null;
-    }
-    long start = e.get().start();
-    ags.get(agOf(start)).take(start, e.get().length());
-    count(Counter.ALLOC_GOAL_HITS, start == target ? 1 : 0);
-    count(Counter.EXTENTS_CREATED, 1);
-    count(Counter.TRANSACTIONS, 1);
-    cil.dirtyAgf(agOf(start));
-    return new long[] {start, e.get().length()};
-  }
-
-  /**
-   * Returns blocks to free space: they are busy ({@link ExtentBusy}) until the checkpoint of
-   * this transaction is on disk, and only then can the allocator hand them out again.
-   */
+  /** Returns blocks to free space, busy until their checkpoint is on disk. */
   synchronized void freeBlocks(long start, long len) {
-    if (policy != null) {
-      policy.freed(new BlockExtent(start, len));
-    }
-    int a = agOf(start);
-    busy.add(start, len, log.currentSeq(), false);
-    count(Counter.BLOCKS_FREED, len);
-    cil.dirtyAgf(a);
+    XfsAlloc.freeBlocks(this, start, len);
   }
 
   /** A checkpoint is on disk: the extents its transactions freed go back to the allocator. */
   synchronized void busyDone(long seq) {
-    for (ExtentBusy.Busy b : busy.clear(seq)) {
-      count(Counter.FREE_EXTENTS_MERGED, ags.get(agOf(b.start())).free(b.start(), b.len()));
-      if (b.meta()) {
-        cache.forget(b.start());
-      }
-    }
+    XfsAlloc.busyDone(this, seq);
   }
 
   // ---- the log -------------------------------------------------------------------------------
 
-  /**
-   * A transaction commit into the CIL: the inode (and whatever the allocator dirtied) joins the
-   * next checkpoint; the inode's bmbt is resized to its records.
-   */
+  /** A transaction commit into the CIL: see {@link XfsLogForce#logTx}. */
   synchronized void logTx(int buffers, int agno, @Nullable XfsInode ip) {
-    count(Counter.TRANSACTIONS, 1);
-    if (ip != null) {
-      if (!ip.isDirectory()) {
-        fitBmbt(ip);
-      }
-      ip.timestampsLogged();
-      cil.dirtyInode(ip, true);
-    }
+    XfsLogForce.logTx(this, ip);
   }
 
   /**
@@ -541,59 +389,17 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
     }
   }
 
-  /**
-   * {@code xfs_log_force}: makes everything committed so far durable - the dirty items go to
-   * the log as one checkpoint whose commit record is written with PREFLUSH and FUA. Returns
-   * whether there was anything to write.
-   */
+  /** {@code xfs_log_force}: see {@link XfsLogForce#logForce}. */
   boolean logForce() {
     synchronized (this) {
-      logTimestampUpdates();
-      return cil.push();
+      return XfsLogForce.logForce(this);
     }
   }
 
-  /**
-   * {@code xfs_file_fsync}'s log force: only if the inode's last change is still in the CIL
-   * (up to its sequence, which is the CIL's); with {@code datasync}, only if that change was
-   * more than timestamps (XFS_ILOG_TIMESTAMP is not in the datasync mask). Returns whether the
-   * log was forced.
-   */
+  /** {@code xfs_file_fsync}'s log force: see {@link XfsLogForce#fsyncForce}. */
   boolean fsyncForce(XfsInode ip, boolean datasync) {
     synchronized (this) {
-      if (!datasync && ip.timestampsUnlogged() && inodes.containsKey(ip.ino())) {
-        ip.timestampsLogged();
-        cil.dirtyInode(ip, false);
-      }
-      if (!cil.holds(ip, datasync)) {
-        return false;
-      }
-      return logForce();
-    }
-  }
-
-  /**
-   * {@code xfs_vn_update_time}: every mtime/ctime change is a transaction logging the inode core.
-   * They are committed here, just before the CIL is written, rather than at each syscall: the
-   * log ends up holding the same thing, and a burst of writes to one inode between two forces
-   * costs one inode item, as relogging an inode already in the CIL does.
-   */
-  private void logTimestampUpdates() {
-    int marked = 0;
-    for (XfsInode ip : List.copyOf(touched)) {
-      if (ip.timestampsUnlogged() && inodes.get(ip.ino()) == ip) {
-        count(Counter.TRANSACTIONS, 1);
-        ip.timestampsLogged();
-        cil.dirtyInode(ip, false);
-        // Each is a transaction of its own: a CIL grown past its share of the log is
-        // checkpointed before more join it.
-        if (++marked % 64 == 0 && cil.estimate() > log.maxCheckpointBlocks() / 4) {
-          cil.push();
-        }
-      }
-      if (ip.openFiles == 0 && ip != root) {
-        touched.remove(ip);
-      }
+      return XfsLogForce.fsyncForce(this, ip, datasync);
     }
   }
 
@@ -642,40 +448,22 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
 
   @Override
   public synchronized StatFs statfs() {
-    long f = Math.max(0, fdblocks);
-    return new StatFs(XFS_SB_MAGIC, bs, dblocks, f, f, inodes.size() + 1_000_000L,
-        1_000_000L, 255);
+    return XfsStatfs.statfs(this);
   }
 
   @Override
   public synchronized ImmutableMap<String, Long> counters() {
-    ImmutableMap.Builder<String, Long> b = ImmutableMap.builder();
-    counters.forEach((c, v) -> b.put(c.key(), v));
-    Space s = space();
-    b.put("delalloc_outstanding_blocks", s.reservedData());
-    b.put("delalloc_outstanding_indlen", s.reservedIndlen());
-    b.put("free_blocks", s.free());
-    b.put("used_blocks", s.used());
-    b.put("total_blocks", s.total());
-    return b.buildOrThrow();
+    return XfsStatfs.counters(this);
   }
 
   @Override
   public synchronized List<long[]> freeSpaceExtents() {
-    List<long[]> out = new ArrayList<>();
-    for (AllocGroup ag : ags) {
-      out.addAll(ag.extents());
-    }
-    return out;
+    return XfsStatfs.freeSpaceExtents(this);
   }
 
   @Override
   public synchronized long allocatedDataBytes() {
-    long n = 0;
-    for (XfsInode ip : inodes.values()) {
-      n += ip.realBlocks();
-    }
-    return n * bs;
+    return XfsStatfs.allocatedDataBytes(this);
   }
 
   /**
