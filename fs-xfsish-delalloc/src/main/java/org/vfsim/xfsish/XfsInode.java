@@ -346,62 +346,14 @@ final class XfsInode extends Inode {
     return copied;
   }
 
-  /**
-   * Zeroes {@code [from, to)} within one page through the page cache ({@code iomap_zero_range}
-   * for a partial block) and says whether it dirtied anything ({@code did_zeroing}). A written
-   * or delayed block is always zeroed and dirtied, even if the cached bytes already read as
-   * zeros: past EOF the page cache shows zeros while the block on disk may still hold the bytes
-   * a truncate cut off, and they must be overwritten before a larger size reaches the disk.
-   * Holes and unwritten blocks read as zeros from disk, so only a dirty cached page there is
-   * zeroed (and stays dirty).
-   */
+  /** {@code iomap_zero_range} within one page: see {@link XfsZeroRange#zeroPartial}. */
   boolean zeroPartial(Task task, long from, long to) {
-    if (to <= from) {
-      return false;
-    }
-    long idx = from >>> Folio.SHIFT;
-    // The strongest state among the blocks of the range: written or delayed blocks hold (or
-    // will hold) bytes on disk that must be overwritten.
-    boolean written = false;
-    boolean delayed = false;
-    for (long b = from / xsb.bs; b * xsb.bs < to; b++) {
-      State s = xsb.bmap.stateAt(this, b);
-      written |= s == State.NORM;
-      delayed |= s == State.DELAY;
-    }
-    boolean onDisk = written || delayed;
-    if (mapping().lookup(idx) == null && !written) {
-      return false;
-    }
-    Folio f = cache().readFolio(task, mapping(), idx);
-    f.lock(task);
-    try {
-      if (f.isRemoved()) {
-        return false;
-      }
-      int a = (int) (from - f.pos());
-      int b = (int) Math.min(Folio.SIZE, to - f.pos());
-      if (onDisk || f.isDirty()) {
-        f.zero(a, b);
-        f.markDirty();
-        return true;
-      }
-      // A clean page over a hole or unwritten block: nothing on disk to overwrite.
-      f.zero(a, b);
-      return false;
-    } finally {
-      f.unlock(task);
-    }
+    return XfsZeroRange.zeroPartial(this, task, from, to);
   }
 
-  /** {@code xfs_file_write_zero_eof}: a write past EOF first zeroes from EOF to the write. */
+  /** {@code xfs_file_write_zero_eof}: see {@link XfsZeroRange#zeroEof}. */
   void zeroEof(Task task, long pos) {
-    long isize = size();
-    if (pos <= isize || (isize & (Folio.SIZE - 1)) == 0) {
-      return;
-    }
-    long blockEnd = (isize | (Folio.SIZE - 1)) + 1;
-    zeroPartial(task, isize, Math.min(pos, blockEnd));
+    XfsZeroRange.zeroEof(this, task, pos);
   }
 
   // ---- size and space ------------------------------------------------------------------------
@@ -518,131 +470,21 @@ final class XfsInode extends Inode {
 
   // ---- reporting -----------------------------------------------------------------------------
 
-  /**
-   * {@code xfs_vn_fiemap}: written, unwritten and delayed extents in {@code [start,
-   * start+len)}, adjacent ones of the same kind merged where they continue each other, LAST on
-   * the last. Delayed extents have no physical address (DELALLOC | UNKNOWN, physical 0).
-   */
+  /** {@code xfs_vn_fiemap}: see {@link XfsIomapReport#fiemap}. */
   @Override
   public List<FiemapExtent> fiemap(Task task, long start, long len) {
-    int bs = xsb.bs;
-    long s = start / bs;
-    long e = len >= Long.MAX_VALUE - start ? Long.MAX_VALUE / bs : (start + len + bs - 1) / bs;
-    List<Irec> recs;
-    synchronized (xsb) {
-      recs = extents.overlapping(s, e);
-    }
-    List<FiemapExtent> out = new ArrayList<>();
-    for (Irec r : recs) {
-      long a = Math.max(r.off(), s);
-      long b = Math.min(r.end(), e);
-      int flags = switch (r.state()) {
-        case NORM -> 0;
-        case UNWRITTEN -> FiemapExtent.UNWRITTEN;
-        case DELAY -> FiemapExtent.DELALLOC | FiemapExtent.UNKNOWN;
-      };
-      long phys = r.isDelay() ? 0 : r.physical(a) * bs;
-      FiemapExtent x = new FiemapExtent(a * bs, phys, (b - a) * bs, flags);
-      if (!out.isEmpty()) {
-        FiemapExtent p = out.get(out.size() - 1);
-        if (p.flags() == flags && p.logicalEnd() == x.logical()
-            && (r.isDelay() || p.physical() + p.length() == x.physical())) {
-          out.set(out.size() - 1, new FiemapExtent(p.logical(), p.physical(), p.length() + x.length(), flags));
-          continue;
-        }
-      }
-      out.add(x);
-    }
-    if (!out.isEmpty()) {
-      FiemapExtent l = out.get(out.size() - 1);
-      out.set(out.size() - 1, l.withFlags(l.flags() | FiemapExtent.LAST));
-    }
-    return out;
+    return XfsIomapReport.fiemap(this, start, len);
   }
 
-  /** Whether the page at {@code idx} holds data a read would return (iomap_seek's page check). */
-  private boolean pageHasData(long idx) {
-    Folio f = mapping().lookup(idx);
-    return f != null && !f.isRemoved() && (f.isDirty() || f.isUptodate());
-  }
-
-  /**
-   * Within unwritten or delayed extent {@code r}, from {@code p} up to EOF: the offset of the
-   * first page that holds data ({@code wantData}) or reads as a hole (not {@code wantData}), or
-   * -1 if there is none.
-   */
-  private long firstPageOffset(long p, Irec r, long size, boolean wantData) {
-    int bs = xsb.bs;
-    for (long b = p / bs; b < r.end() && b * bs < size; b++) {
-      // The page cache is indexed by page, the extent by block: the block's page decides.
-      if (pageHasData(b * bs >>> Folio.SHIFT) == wantData) {
-        return Math.max(p, b * bs);
-      }
-    }
-    return -1;
-  }
-
-  /**
-   * {@code iomap_seek_data}: written extents are data; unwritten and delayed extents are data
-   * only where a cached page is dirty or uptodate; holes are not.
-   */
+  /** {@code iomap_seek_data}: see {@link XfsIomapReport#seekData}. */
   @Override
   public long seekData(Task task, long offset) {
-    long size = size();
-    if (offset >= size) {
-      throw Errno.ENXIO.exception();
-    }
-    int bs = xsb.bs;
-    long p = offset;
-    while (p < size) {
-      Irec r;
-      synchronized (xsb) {
-        r = extents.next(p / bs);
-      }
-      if (r == null) {
-        break;
-      }
-      p = Math.max(p, r.off() * bs);
-      if (p >= size) {
-        break;
-      }
-      if (r.state() == State.NORM) {
-        return p;
-      }
-      long found = firstPageOffset(p, r, size, true);
-      if (found >= 0) {
-        return found;
-      }
-      p = r.end() * bs;
-    }
-    throw Errno.ENXIO.exception();
+    return XfsIomapReport.seekData(this, offset);
   }
 
-  /** {@code iomap_seek_hole}: the first offset that reads as a hole; EOF counts as one. */
+  /** {@code iomap_seek_hole}: see {@link XfsIomapReport#seekHole}. */
   @Override
   public long seekHole(Task task, long offset) {
-    long size = size();
-    if (offset >= size) {
-      throw Errno.ENXIO.exception();
-    }
-    int bs = xsb.bs;
-    long p = offset;
-    while (p < size) {
-      Irec r;
-      synchronized (xsb) {
-        r = extents.lookup(p / bs);
-      }
-      if (r == null) {
-        return p;
-      }
-      if (r.state() != State.NORM) {
-        long found = firstPageOffset(p, r, size, false);
-        if (found >= 0) {
-          return found;
-        }
-      }
-      p = r.end() * bs;
-    }
-    return size;
+    return XfsIomapReport.seekHole(this, offset);
   }
 }
