@@ -47,6 +47,11 @@ final class Cil {
     inodes.add(ino);
   }
 
+  /** Inodes {@code [from, to)} are gone with their freed chunk: nothing of them is logged. */
+  void dropInodes(long from, long to) {
+    inodes.subSet(from, to).clear();
+  }
+
   void dirtyAgf(int a) {
     agf.add(a);
   }

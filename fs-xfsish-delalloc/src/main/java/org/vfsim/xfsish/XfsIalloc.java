@@ -124,7 +124,27 @@ final class XfsIalloc {
     Map.Entry<Long, long[]> c = a.chunks.floorEntry(agino);
     c.getValue()[1] |= 1L << (agino - c.getKey());
     sb.cil.dirtyAgi(ip.agno());
-    sb.cil.dirtyIno(ip.ino());
+    if (c.getValue()[1] == -1L && !sb.ikeep) {
+      freeChunk(a, c.getKey(), c.getValue()[0]);
+    } else {
+      sb.cil.dirtyIno(ip.ino());
+    }
     sb.count(Counter.TRANSACTIONS, 1);
+  }
+
+  /**
+   * {@code xfs_difree_inode_chunk}: the chunk's last inode was freed, so its inobt record goes
+   * and its blocks return to free space, busy until the checkpoint that carries this freeing
+   * (the same one as the inode free, so a crash keeps either the chunk or neither) is on disk.
+   * Its dinodes are not logged any more: the blocks are cancelled in the log.
+   */
+  private void freeChunk(AllocGroup a, long start, long block) {
+    a.chunks.remove(start);
+    long first = ((long) a.agno << 32) | start;
+    sb.cil.dropInodes(first, first + InodeBuf.INODES_PER_CHUNK);
+    long cb = XfsMount.chunkBlocks(sb.bs);
+    for (long k = 0; k < cb; k++) {
+      sb.freeMeta(block + k);
+    }
   }
 }

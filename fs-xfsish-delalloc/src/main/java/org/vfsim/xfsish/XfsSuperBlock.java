@@ -59,6 +59,8 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
 
   final long allocsizeBlocks;
   final boolean fixedAllocsize;
+  /** The {@code ikeep} mount option: inode chunks are never freed. */
+  final boolean ikeep;
   final boolean unwrittenMode;
   final boolean genericWritePath;
   final Bmap bmap;
@@ -101,6 +103,7 @@ final class XfsSuperBlock extends org.vfsim.fs.SuperBlock implements ExtentMap.I
       throw Errno.EINVAL.exception("allocsize must be a power of two from the block size to 1g");
     }
     this.allocsizeBlocks = (fixedAllocsize ? allocsize : 64 << 10) / bs;
+    this.ikeep = ctx.options().flag("ikeep");
     this.unwrittenMode = "unwritten".equals(ctx.options().text("alloc"));
     this.genericWritePath = "generic".equals(ctx.options().text("write_path"));
     this.policy = AllocationPolicies.forMountOption(ctx.options().text("policy"),

@@ -57,6 +57,8 @@ public final class XfsishType implements FileSystemType {
         OptionSpec.choice("write_path", "iomap", "iomap: the filesystem's perform_write;"
             + " generic: generic_perform_write with per-page write_begin/write_end", "iomap",
             "generic"),
+        OptionSpec.flag("ikeep", "keep inode chunks whose inodes are all free (default: free"
+            + " them)"),
         OptionSpec.text("policy", AllocationPolicies.DEFAULT, "where new blocks go: default"
             + " (XFS's exact/near/size allocation from the xfs_bmap_adjacent goal), firstfit,"
             + " bestfit, nextfit, or a policy a plugin jar provides"));

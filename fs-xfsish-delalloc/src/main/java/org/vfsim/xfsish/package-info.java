@@ -154,7 +154,10 @@
  * {@code 32768 / blocksize} contiguous blocks; the inobt record gives the chunk's block, inode
  * {@code i} of the chunk is at byte {@code 512 i} of it. Chunk blocks have no block header: each
  * dinode carries its own CRC, number and block. A free inode's slot has the magic, mode 0, its
- * number, block and CRC. The dinode:
+ * number, block and CRC. When the last in-use inode of a chunk is freed, the transaction that
+ * frees it also deletes the chunk's inobt record and returns its blocks to free space (busy until
+ * that checkpoint is on disk, {@code xfs_difree_inode_chunk}); mount option {@code ikeep} keeps
+ * such chunks. nextagino never goes back, so a later chunk takes new inode numbers. The dinode:
  *
  * <pre>
  *   0    2 magic     0x4e49 ("IN")
