@@ -49,12 +49,7 @@ final class XfsNamespace {
   static void unlink(XfsSuperBlock sb, XfsInode dir, String name) {
     sb.transBegin();
     synchronized (sb) {
-      Long ino = dir.entries.remove(name);
-      if (ino == null) {
-        throw Errno.ENOENT.exception(name);
-      }
-      Dir2.removed(dir, name);
-      XfsInode child = sb.inode(ino);
+      XfsInode child = removeEntry(sb, dir, name);
       if (child != null) {
         child.setNlink(child.nlink() - 1);
         sb.logTx(1, child.agno(), child);
@@ -67,12 +62,7 @@ final class XfsNamespace {
   static void rmdir(XfsSuperBlock sb, XfsInode dir, String name) {
     sb.transBegin();
     synchronized (sb) {
-      Long ino = dir.entries.remove(name);
-      if (ino == null) {
-        throw Errno.ENOENT.exception(name);
-      }
-      Dir2.removed(dir, name);
-      XfsInode child = sb.inode(ino);
+      XfsInode child = removeEntry(sb, dir, name);
       dir.setNlink(dir.nlink() - 1);
       if (child != null) {
         child.setNlink(0);
@@ -80,6 +70,19 @@ final class XfsNamespace {
       }
       sb.logTx(2, dir.agno(), dir);
     }
+  }
+
+  /**
+   * {@code xfs_dir_removename}: drops {@code name} from {@code dir} (ENOENT if absent) and
+   * returns the inode it named, or null if that inode is not in core. Caller holds {@code sb}.
+   */
+  private static XfsInode removeEntry(XfsSuperBlock sb, XfsInode dir, String name) {
+    Long ino = dir.entries.remove(name);
+    if (ino == null) {
+      throw Errno.ENOENT.exception(name);
+    }
+    Dir2.removed(dir, name);
+    return sb.inode(ino);
   }
 
   /** {@code xfs_rename}: one transaction moves the entry, replacing any target. */
